@@ -1,0 +1,40 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "Flowscope",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "Flows", targets: ["Flows"]),
+    .library(name: "TraceStore", targets: ["TraceStore"]),
+    .executable(name: "flowscope", targets: ["flowscope"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+  ],
+  targets: [
+    .target(name: "Flows"),
+    .target(
+      name: "TraceStore",
+      dependencies: ["Flows", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    .target(
+      name: "FlowscopeCLI",
+      dependencies: [
+        "Flows", "TraceStore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(name: "flowscope", dependencies: ["FlowscopeCLI"]),
+    .executableTarget(
+      name: "FlowsBenchmarks",
+      dependencies: ["Flows", "TraceStore"],
+      path: "Benchmarks/FlowsBenchmarks"
+    ),
+    .testTarget(name: "FlowsTests", dependencies: ["Flows"]),
+    .testTarget(name: "TraceStoreTests", dependencies: ["TraceStore", "Flows"]),
+    .testTarget(name: "FlowscopeCLITests", dependencies: ["FlowscopeCLI", "flowscope"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

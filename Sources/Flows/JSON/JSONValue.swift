@@ -1,0 +1,202 @@
+/// A JSON document held in memory.
+///
+/// Objects keep their keys in insertion order (so a value prints the way it was written or declared),
+/// while lookups stay O(1). Integers that fit `Int64` are kept exactly; other numbers are `Double`.
+public enum JSONValue: Sendable {
+  case null
+  case bool(Bool)
+  case integer(Int64)
+  case number(Double)
+  case string(String)
+  case array([JSONValue])
+  case object(JSONObject)
+}
+
+/// An ordered JSON object: insertion-ordered keys with dictionary lookup.
+public struct JSONObject: Sendable, Hashable {
+  public private(set) var keys: [String] = []
+  private var storage: [String: JSONValue] = [:]
+
+  public init() {}
+
+  public init(_ pairs: [(String, JSONValue)]) {
+    keys.reserveCapacity(pairs.count)
+    for (key, value) in pairs { self[key] = value }
+  }
+
+  public var count: Int { keys.count }
+  public var isEmpty: Bool { keys.isEmpty }
+
+  /// The value for `key`; assigning `nil` removes the key.
+  public subscript(key: String) -> JSONValue? {
+    get { storage[key] }
+    set {
+      if let newValue {
+        if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+      } else if storage.removeValue(forKey: key) != nil {
+        keys.removeAll { $0 == key }
+      }
+    }
+  }
+
+  /// Key/value pairs in insertion order.
+  public var entries: [(key: String, value: JSONValue)] {
+    keys.map { ($0, storage[$0] ?? .null) }
+  }
+
+  public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.storage == rhs.storage }
+  public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+}
+
+extension JSONValue: Hashable {
+  public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    switch (lhs, rhs) {
+    case (.null, .null): return true
+    case (.bool(let a), .bool(let b)): return a == b
+    case (.integer(let a), .integer(let b)): return a == b
+    case (.number(let a), .number(let b)): return a == b
+    case (.integer(let a), .number(let b)), (.number(let b), .integer(let a)): return Double(a) == b
+    case (.string(let a), .string(let b)): return a == b
+    case (.array(let a), .array(let b)): return a == b
+    case (.object(let a), .object(let b)): return a == b
+    default: return false
+    }
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    switch self {
+    case .null: hasher.combine(0)
+    case .bool(let b): hasher.combine(b)
+    case .integer(let i): hasher.combine(Double(i))
+    case .number(let d): hasher.combine(d)
+    case .string(let s): hasher.combine(s)
+    case .array(let a): hasher.combine(a)
+    case .object(let o): hasher.combine(o)
+    }
+  }
+}
+
+extension JSONValue {
+  /// The JSON type name used in messages and JSON Schema: `null`, `boolean`, `integer`, `number`,
+  /// `string`, `array` or `object`.
+  public var typeName: String {
+    switch self {
+    case .null: return "null"
+    case .bool: return "boolean"
+    case .integer: return "integer"
+    case .number(let d): return d.rounded() == d && abs(d) < 9.007e15 ? "integer" : "number"
+    case .string: return "string"
+    case .array: return "array"
+    case .object: return "object"
+    }
+  }
+
+  public subscript(key: String) -> JSONValue? {
+    if case .object(let o) = self { return o[key] }
+    return nil
+  }
+
+  public subscript(index: Int) -> JSONValue? {
+    if case .array(let a) = self, a.indices.contains(index) { return a[index] }
+    return nil
+  }
+
+  public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+  public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+  public var objectValue: JSONObject? { if case .object(let o) = self { return o } else { return nil } }
+  public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+  public var isNull: Bool { if case .null = self { return true } else { return false } }
+
+  /// The value as a `Double`, for either kind of number.
+  public var doubleValue: Double? {
+    switch self {
+    case .integer(let i): return Double(i)
+    case .number(let d): return d
+    default: return nil
+    }
+  }
+
+  /// The value as an `Int64` when it is an integral number in range.
+  public var int64Value: Int64? {
+    switch self {
+    case .integer(let i): return i
+    case .number(let d): return d.rounded() == d && abs(d) < 9.2e18 ? Int64(d) : nil
+    default: return nil
+    }
+  }
+}
+
+extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+  ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
+  ExpressibleByDictionaryLiteral
+{
+  public init(nilLiteral: ()) { self = .null }
+  public init(booleanLiteral value: Bool) { self = .bool(value) }
+  public init(integerLiteral value: Int64) { self = .integer(value) }
+  public init(floatLiteral value: Double) { self = .number(value) }
+  public init(stringLiteral value: String) { self = .string(value) }
+  public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+  public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(JSONObject(elements)) }
+}
+
+extension JSONValue: Codable {
+  public init(from decoder: any Decoder) throws {
+    if let direct = decoder as? JSONValueDecoderImpl {
+      self = direct.value
+      return
+    }
+    let container = try decoder.singleValueContainer()
+    if container.decodeNil() {
+      self = .null
+    } else if let b = try? container.decode(Bool.self) {
+      self = .bool(b)
+    } else if let i = try? container.decode(Int64.self) {
+      self = .integer(i)
+    } else if let d = try? container.decode(Double.self) {
+      self = .number(d)
+    } else if let s = try? container.decode(String.self) {
+      self = .string(s)
+    } else if let a = try? container.decode([JSONValue].self) {
+      self = .array(a)
+    } else if let o = try? container.decode([String: JSONValue].self) {
+      self = .object(JSONObject(o.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
+    } else {
+      throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a JSON value")
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    if let direct = encoder as? JSONValueEncoderImpl {
+      direct.storage = .value(self)
+      return
+    }
+    var container = encoder.singleValueContainer()
+    switch self {
+    case .null: try container.encodeNil()
+    case .bool(let b): try container.encode(b)
+    case .integer(let i): try container.encode(i)
+    case .number(let d): try container.encode(d)
+    case .string(let s): try container.encode(s)
+    case .array(let a): try container.encode(a)
+    case .object(let o):
+      var keyed = encoder.container(keyedBy: AnyCodingKey.self)
+      for (k, v) in o.entries { try keyed.encode(v, forKey: AnyCodingKey(k)) }
+    }
+  }
+}
+
+/// A coding key made from any string or integer.
+public struct AnyCodingKey: CodingKey, Sendable {
+  public var stringValue: String
+  public var intValue: Int?
+  public init(_ string: String) { stringValue = string }
+  public init?(stringValue: String) { self.stringValue = stringValue }
+  public init?(intValue: Int) {
+    self.stringValue = String(intValue)
+    self.intValue = intValue
+  }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+  public init(dictionaryLiteral elements: (String, JSONValue)...) { self.init(elements) }
+}

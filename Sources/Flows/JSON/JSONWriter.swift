@@ -1,0 +1,121 @@
+/// How `JSONValue` is written out.
+public struct JSONWriteOptions: Sendable, Equatable {
+  /// Indent nested values by two spaces per level and put each member on its own line.
+  public var pretty: Bool
+  /// Write object keys in sorted order instead of insertion order.
+  public var sortedKeys: Bool
+
+  public init(pretty: Bool = false, sortedKeys: Bool = false) {
+    self.pretty = pretty
+    self.sortedKeys = sortedKeys
+  }
+
+  public static let compact = JSONWriteOptions()
+  public static let prettyPrinted = JSONWriteOptions(pretty: true)
+}
+
+extension JSONValue {
+  /// The value as JSON text (compact by default).
+  public func serialized(_ options: JSONWriteOptions = .compact) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(64)
+    JSONWriter.write(self, into: &out, options: options, indent: 0)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The value as UTF-8 JSON bytes.
+  public func serializedBytes(_ options: JSONWriteOptions = .compact) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(64)
+    JSONWriter.write(self, into: &out, options: options, indent: 0)
+    return out
+  }
+}
+
+enum JSONWriter {
+  static func write(_ value: JSONValue, into out: inout [UInt8], options: JSONWriteOptions, indent: Int) {
+    switch value {
+    case .null: out.append(contentsOf: "null".utf8)
+    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+    case .integer(let i): out.append(contentsOf: String(i).utf8)
+    case .number(let d): writeDouble(d, into: &out)
+    case .string(let s): writeString(s, into: &out)
+    case .array(let items):
+      if items.isEmpty {
+        out.append(contentsOf: "[]".utf8)
+        return
+      }
+      out.append(UInt8(ascii: "["))
+      for (n, item) in items.enumerated() {
+        if n > 0 { out.append(UInt8(ascii: ",")) }
+        newline(&out, options, indent + 1)
+        write(item, into: &out, options: options, indent: indent + 1)
+      }
+      newline(&out, options, indent)
+      out.append(UInt8(ascii: "]"))
+    case .object(let object):
+      if object.isEmpty {
+        out.append(contentsOf: "{}".utf8)
+        return
+      }
+      out.append(UInt8(ascii: "{"))
+      let keys = options.sortedKeys ? object.keys.sorted() : object.keys
+      for (n, key) in keys.enumerated() {
+        if n > 0 { out.append(UInt8(ascii: ",")) }
+        newline(&out, options, indent + 1)
+        writeString(key, into: &out)
+        out.append(UInt8(ascii: ":"))
+        if options.pretty { out.append(UInt8(ascii: " ")) }
+        write(object[key] ?? .null, into: &out, options: options, indent: indent + 1)
+      }
+      newline(&out, options, indent)
+      out.append(UInt8(ascii: "}"))
+    }
+  }
+
+  @inline(__always)
+  static func newline(_ out: inout [UInt8], _ options: JSONWriteOptions, _ indent: Int) {
+    guard options.pretty else { return }
+    out.append(UInt8(ascii: "\n"))
+    for _ in 0..<(indent * 2) { out.append(UInt8(ascii: " ")) }
+  }
+
+  /// Writes a double the way JavaScript's `JSON.stringify` would for common values: integral
+  /// values without a fraction, non-finite values as `null`.
+  static func writeDouble(_ d: Double, into out: inout [UInt8]) {
+    guard d.isFinite else {
+      out.append(contentsOf: "null".utf8)
+      return
+    }
+    if d.rounded() == d && abs(d) < 1e15 {
+      out.append(contentsOf: String(Int64(d)).utf8)
+    } else {
+      out.append(contentsOf: d.description.utf8)
+    }
+  }
+
+  static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+  static func writeString(_ s: String, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    for b in s.utf8 {
+      switch b {
+      case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+      case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+      case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+      case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+      case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+      case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+      case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+      case 0..<0x20, 0x7F:
+        out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+      default: out.append(b)
+      }
+    }
+    out.append(UInt8(ascii: "\""))
+  }
+}
+
+extension JSONValue: CustomStringConvertible {
+  public var description: String { serialized() }
+}

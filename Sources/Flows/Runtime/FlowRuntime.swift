@@ -1,0 +1,117 @@
+import Runtime
+
+/// The runtime: a registry of actions and the event bus their traces go to.
+///
+/// ```swift
+/// let runtime = FlowRuntime()
+/// let joke = runtime.defineFlow("jokeFlow") { (subject: String) in "Why did the \(subject) cross the road?" }
+/// print(try await joke("chicken"))
+/// ```
+public final class FlowRuntime: Sendable {
+  public let registry: ActionRegistry
+  public let bus: EventBus
+
+  public init(registry: ActionRegistry = ActionRegistry(), bus: EventBus = EventBus()) {
+    self.registry = registry
+    self.bus = bus
+  }
+
+  /// Runs `body` as a new span: a child of the current span, or the root of a new trace.
+  ///
+  /// This is the one place spans begin and end. The span is published when it starts and when it
+  /// ends; values are recorded as-is and encoded by consumers, so the traced path does no I/O and
+  /// no JSON work.
+  public func traced<T>(
+    _ name: String,
+    kind: SpanKind,
+    input: RecordedValue? = nil,
+    actionKey: String? = nil,
+    context: ActionContext? = nil,
+    metadata: [String: String] = [:],
+    labels: [String: String] = [:],
+    isolation: isolated (any Actor)? = #isolation,
+    recordOutput: (T) -> RecordedValue?,
+    _ body: (SpanInfo) async throws -> T
+  ) async throws -> T {
+    try await traced(
+      name, kind: kind, input: input, actionKey: actionKey, context: context, metadata: metadata, labels: labels,
+      stream: nil, isolation: isolation, recordOutput: recordOutput, body)
+  }
+
+  func traced<T>(
+    _ name: String,
+    kind: SpanKind,
+    input: RecordedValue?,
+    actionKey: String?,
+    context: ActionContext?,
+    metadata: [String: String],
+    labels: [String: String],
+    stream: ChunkChannel?,
+    isolation: isolated (any Actor)? = #isolation,
+    recordOutput: (T) -> RecordedValue?,
+    _ body: (SpanInfo) async throws -> T
+  ) async throws -> T {
+    let enclosing = Execution.current
+    let parent = enclosing?.span
+    let runContext = context ?? enclosing?.context ?? ActionContext()
+    let span = SpanInfo(
+      traceId: parent?.traceId ?? TraceID.random(), spanId: SpanID.random(), parent: parent, name: name,
+      kind: kind, startTime: TraceClock.nowMilliseconds(), input: input, metadata: metadata,
+      context: parent == nil ? runContext : nil, actionKey: actionKey, labels: parent == nil ? labels : [:])
+    bus.publish(.spanStarted(span))
+    let execution = Execution(span: span, runtime: self, context: runContext, stream: stream ?? enclosing?.stream)
+    do {
+      let result = try await Execution.$current.withValue(execution, operation: { try await body(span) }, isolation: isolation)
+      let end = TraceClock.nowMilliseconds()
+      bus.publish(.spanEnded(span, SpanOutcome(endTime: end, output: recordOutput(result))))
+      if parent == nil {
+        bus.publish(
+          .runFinished(
+            RunSummary(
+              traceId: span.traceId, rootSpanId: span.spanId, name: name, startTime: span.startTime, endTime: end,
+              error: nil)))
+      }
+      return result
+    } catch {
+      let spanError = Self.spanError(for: error, in: span)
+      let end = TraceClock.nowMilliseconds()
+      bus.publish(.spanEnded(span, SpanOutcome(endTime: end, error: spanError)))
+      if parent == nil {
+        bus.publish(
+          .runFinished(
+            RunSummary(
+              traceId: span.traceId, rootSpanId: span.spanId, name: name, startTime: span.startTime, endTime: end,
+              error: spanError)))
+      }
+      throw error
+    }
+  }
+
+  /// Classifies an error for a span and settles which span is the failure source: the innermost
+  /// span that saw this error, i.e. one whose children did not fail with the same error.
+  static func spanError(for error: any Error, in span: SpanInfo) -> SpanError {
+    let status: StatusCode
+    let message: String
+    var backtrace: Backtrace?
+    switch error {
+    case let flowError as FlowError:
+      status = flowError.status
+      message = flowError.message
+      backtrace = flowError.backtrace
+    case is CancellationError:
+      status = .cancelled
+      message = "Action was cancelled"
+    default:
+      status = Task.isCancelled ? .cancelled : FlowError(wrapping: error).status
+      message = String(describing: error)
+    }
+    let errorType = String(describing: type(of: error))
+    let note = FailureNote(errorType: errorType, message: message)
+    let childClaimed = span.failureNote.withLock { $0.map { $0.errorType == errorType && $0.message == message } ?? false }
+    if let parent = span.parent { parent.failureNote.withLock { $0 = note } }
+    if !childClaimed, backtrace == nil { backtrace = try? Backtrace.capture() }
+    return SpanError(
+      status: status, message: message, errorType: errorType, isFailureSource: !childClaimed,
+      logicalPath: span.displayPath, backtrace: childClaimed ? nil : backtrace)
+  }
+}
