@@ -53,13 +53,15 @@ public final class EventBus: Sendable {
   }
 }
 
-/// One subscriber's buffer. Consume it with `nextBatch()` or by iterating (each element is a batch).
+/// One subscriber's buffer. Consume it with `nextBatch(into:)` (which recycles the consumer's
+/// previous batch storage, so steady-state delivery allocates nothing), `nextBatch()`, or by
+/// iterating (each element is a batch).
 public final class EventSubscription: Sendable, AsyncSequence {
   public typealias Element = [TraceEvent]
 
   struct State {
     var buffer: [TraceEvent] = []
-    var waiter: CheckedContinuation<[TraceEvent]?, Never>?
+    var waiter: CheckedContinuation<Void, Never>?
     var finished = false
     var dropped = 0
   }
@@ -82,61 +84,67 @@ public final class EventSubscription: Sendable, AsyncSequence {
   public var pendingCount: Int { state.withLock { $0.buffer.count } }
 
   func enqueue(_ event: TraceEvent) {
-    enum Wake { case none, waiter(CheckedContinuation<[TraceEvent]?, Never>, [TraceEvent]), notify }
-    let wake: Wake = state.withLock { s in
-      guard !s.finished else { return .none }
-      if let waiter = s.waiter {
-        s.waiter = nil
-        return .waiter(waiter, [event])
-      }
+    let (waiter, becameNonEmpty): (CheckedContinuation<Void, Never>?, Bool) = state.withLock { s in
+      guard !s.finished else { return (nil, false) }
       s.buffer.append(event)
       if case .bufferingNewest(let limit) = policy, s.buffer.count > Swift.max(limit, 1) {
         s.buffer.removeFirst(s.buffer.count - Swift.max(limit, 1))
         s.dropped += 1
       }
-      return s.buffer.count == 1 ? .notify : .none
+      let waiter = s.waiter
+      s.waiter = nil
+      return (waiter, s.buffer.count == 1)
     }
-    switch wake {
-    case .none: break
-    case .waiter(let continuation, let batch):
-      continuation.resume(returning: batch)
-      onAvailable?()
-    case .notify: onAvailable?()
-    }
+    waiter?.resume()
+    if becameNonEmpty { onAvailable?() }
   }
 
   /// Takes everything buffered without waiting (empty when nothing is pending).
   public func drain() -> [TraceEvent] {
-    state.withLock { s in
-      defer { s.buffer.removeAll(keepingCapacity: true) }
-      return s.buffer
-    }
+    var batch: [TraceEvent] = []
+    state.withLock { swap(&batch, &$0.buffer) }
+    return batch
   }
 
-  /// Waits until at least one event is buffered and takes all of them; `nil` once finished and empty.
-  public func nextBatch() async -> [TraceEvent]? {
-    await withCheckedContinuation { (continuation: CheckedContinuation<[TraceEvent]?, Never>) in
-      let immediate: [TraceEvent]?? = state.withLock { s in
+  /// Waits until at least one event is buffered, then swaps the buffer with `batch`: `batch` gets
+  /// the events, and its old storage (emptied first) becomes the new buffer. Returns false once the
+  /// subscription is finished and nothing is left.
+  public func nextBatch(into batch: inout [TraceEvent]) async -> Bool {
+    batch.removeAll(keepingCapacity: true)
+    while true {
+      let taken: Bool? = state.withLock { s in
         if !s.buffer.isEmpty {
-          defer { s.buffer = [] }
-          return .some(s.buffer)
+          swap(&batch, &s.buffer)
+          return true
         }
-        if s.finished { return .some(nil) }
-        s.waiter = continuation
-        return .none
+        return s.finished ? false : nil
       }
-      if let immediate { continuation.resume(returning: immediate) }
+      if let taken { return taken }
+      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let ready = state.withLock { s in
+          if !s.buffer.isEmpty || s.finished { return true }
+          s.waiter = continuation
+          return false
+        }
+        if ready { continuation.resume() }
+      }
     }
   }
 
-  /// Ends the subscription; a waiting consumer receives what is left, then `nil`.
+  /// Waits for and takes the next batch; `nil` once finished and empty.
+  public func nextBatch() async -> [TraceEvent]? {
+    var batch: [TraceEvent] = []
+    return await nextBatch(into: &batch) ? batch : nil
+  }
+
+  /// Ends the subscription; a waiting consumer receives what is left, then the end.
   public func finish() {
-    let waiter: CheckedContinuation<[TraceEvent]?, Never>? = state.withLock { s in
+    let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
       s.finished = true
       defer { s.waiter = nil }
       return s.waiter
     }
-    waiter?.resume(returning: nil)
+    waiter?.resume()
   }
 
   public struct AsyncIterator: AsyncIteratorProtocol {

@@ -1,47 +1,36 @@
-import Synchronization
-
 /// Where a flow's chunks go: the caller's sink (when it asked to stream) and the event bus (always,
-/// so the stream is part of the trace).
-final class ChunkChannel: Sendable {
+/// so the stream is part of the trace). Owned by the flow's span; nested steps and actions inherit it.
+struct StreamTarget: Sendable {
   let sink: (@Sendable (any Encodable & Sendable) -> Void)?
+  let span: SpanInfo
   let bus: EventBus
-  private let counter = Atomic<Int>(0)
-  let span = Mutex<SpanInfo?>(nil)
-
-  init(sink: (@Sendable (any Encodable & Sendable) -> Void)?, bus: EventBus) {
-    self.sink = sink
-    self.bus = bus
-  }
 
   func send(_ value: any Encodable & Sendable) {
-    let index = counter.wrappingAdd(1, ordering: .relaxed).oldValue
-    if let owner = span.withLock({ $0 }) {
-      bus.publish(
-        .chunk(
-          StreamChunk(
-            traceId: owner.traceId, spanId: owner.spanId, index: index, time: TraceClock.nowMilliseconds(),
-            value: .encodable(value))))
-    }
+    let index = span.chunkCounter.wrappingAdd(1, ordering: .relaxed).oldValue
+    bus.publish(
+      .chunk(
+        StreamChunk(
+          traceId: span.traceId, spanId: span.spanId, index: index, time: TraceClock.nowMilliseconds(),
+          value: .encodable(value))))
     sink?(value)
   }
-
-  var count: Int { counter.load(ordering: .relaxed) }
 }
 
 /// The side channel a flow body gets: send chunks, read the context, know its trace.
 public struct FlowContext<Chunk: Encodable & Sendable>: Sendable {
-  let channel: ChunkChannel
-  /// The flow's own span.
-  public let span: SpanInfo
+  let stream: StreamTarget
   /// The action context of this run.
   public let context: ActionContext
 
+  /// The flow's own span.
+  public var span: SpanInfo { stream.span }
+
   /// True when the caller is consuming the stream (chunks are recorded in the trace either way).
-  public var isStreaming: Bool { channel.sink != nil }
+  public var isStreaming: Bool { stream.sink != nil }
 
   /// The run's trace id (32 hex chars).
   public var traceId: String { span.traceId.hex }
 
   /// Sends one chunk to the caller and into the trace.
-  public func sendChunk(_ chunk: Chunk) { channel.send(chunk) }
+  public func sendChunk(_ chunk: Chunk) { stream.send(chunk) }
 }

@@ -4,7 +4,7 @@ struct Execution: Sendable {
   let span: SpanInfo
   let runtime: FlowRuntime
   let context: ActionContext
-  let stream: ChunkChannel?
+  let stream: StreamTarget?
 
   @TaskLocal static var current: Execution?
 }

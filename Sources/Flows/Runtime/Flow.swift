@@ -3,8 +3,13 @@ import Synchronization
 /// What a flow run returns besides its output: where its trace is.
 public struct FlowResult<Output: Sendable>: Sendable {
   public let output: Output
-  public let traceId: String
-  public let spanId: String
+  public let traceID: TraceID
+  public let spanID: SpanID
+
+  /// The trace id as 32 lowercase hex characters.
+  public var traceId: String { traceID.hex }
+  /// The root span id as 16 lowercase hex characters.
+  public var spanId: String { spanID.hex }
 }
 
 /// A flow: a traced, optionally streaming, typed async function registered under `/flow/<name>`.
@@ -43,17 +48,16 @@ public struct Flow<Input: Codable & Sendable, Output: Codable & Sendable, Chunk:
     _ input: Input, context: ActionContext?, labels: [String: String],
     sink: (@Sendable (any Encodable & Sendable) -> Void)?, onStart: (@Sendable (SpanInfo) -> Void)?
   ) async throws -> FlowResult<Output> {
-    let channel = ChunkChannel(sink: sink, bus: runtime.bus)
     let body = self.body
     return try await runtime.traced(
       name, kind: .flow, input: .encodable(input), actionKey: key, context: context, metadata: [:], labels: labels,
-      stream: channel, recordOutput: { .encodable($0.output) }
-    ) { span in
-      channel.span.withLock { $0 = span }
+      ownsStream: true, sink: sink, recordOutput: { .encodable($0.output) }
+    ) { execution in
+      let span = execution.span
       onStart?(span)
-      let flowContext = FlowContext<Chunk>(channel: channel, span: span, context: Execution.current?.context ?? ActionContext())
-      let output = try await body(input, flowContext)
-      return FlowResult(output: output, traceId: span.traceId.hex, spanId: span.spanId.hex)
+      let stream = execution.stream ?? StreamTarget(sink: sink, span: span, bus: runtime.bus)
+      let output = try await body(input, FlowContext<Chunk>(stream: stream, context: execution.context))
+      return FlowResult(output: output, traceID: span.traceId, spanID: span.spanId)
     }
   }
 

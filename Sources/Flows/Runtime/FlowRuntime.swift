@@ -35,7 +35,8 @@ public final class FlowRuntime: Sendable {
   ) async throws -> T {
     try await traced(
       name, kind: kind, input: input, actionKey: actionKey, context: context, metadata: metadata, labels: labels,
-      stream: nil, isolation: isolation, recordOutput: recordOutput, body)
+      ownsStream: false, sink: nil, isolation: isolation, recordOutput: recordOutput
+    ) { execution in try await body(execution.span) }
   }
 
   func traced<T>(
@@ -46,10 +47,11 @@ public final class FlowRuntime: Sendable {
     context: ActionContext?,
     metadata: [String: String],
     labels: [String: String],
-    stream: ChunkChannel?,
+    ownsStream: Bool,
+    sink: (@Sendable (any Encodable & Sendable) -> Void)?,
     isolation: isolated (any Actor)? = #isolation,
     recordOutput: (T) -> RecordedValue?,
-    _ body: (SpanInfo) async throws -> T
+    _ body: (Execution) async throws -> T
   ) async throws -> T {
     let enclosing = Execution.current
     let parent = enclosing?.span
@@ -59,9 +61,11 @@ public final class FlowRuntime: Sendable {
       kind: kind, startTime: TraceClock.nowMilliseconds(), input: input, metadata: metadata,
       context: parent == nil ? runContext : nil, actionKey: actionKey, labels: parent == nil ? labels : [:])
     bus.publish(.spanStarted(span))
-    let execution = Execution(span: span, runtime: self, context: runContext, stream: stream ?? enclosing?.stream)
+    let stream = ownsStream ? StreamTarget(sink: sink, span: span, bus: bus) : enclosing?.stream
+    let execution = Execution(span: span, runtime: self, context: runContext, stream: stream)
     do {
-      let result = try await Execution.$current.withValue(execution, operation: { try await body(span) }, isolation: isolation)
+      let result = try await Execution.$current.withValue(
+        execution, operation: { try await body(execution) }, isolation: isolation)
       let end = TraceClock.nowMilliseconds()
       bus.publish(.spanEnded(span, SpanOutcome(endTime: end, output: recordOutput(result))))
       if parent == nil {

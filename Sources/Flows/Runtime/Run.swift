@@ -13,7 +13,7 @@ public func run<T: Encodable & Sendable>(
   guard let runtime = Execution.current?.runtime else { return try await body() }
   return try await runtime.traced(
     name, kind: .flowStep, input: input.map { RecordedValue.encodable($0) }, actionKey: nil, context: nil,
-    metadata: [:], labels: [:], stream: nil, isolation: isolation, recordOutput: { .encodable($0) }
+    metadata: [:], labels: [:], ownsStream: false, sink: nil, isolation: isolation, recordOutput: { .encodable($0) }
   ) { _ in try await body() }
 }
 
@@ -26,6 +26,6 @@ public func run<T>(
   guard let runtime = Execution.current?.runtime else { return try await body() }
   return try await runtime.traced(
     name, kind: .flowStep, input: input.map { RecordedValue.encodable($0) }, actionKey: nil, context: nil,
-    metadata: [:], labels: [:], stream: nil, isolation: isolation, recordOutput: { _ in nil }
+    metadata: [:], labels: [:], ownsStream: false, sink: nil, isolation: isolation, recordOutput: { _ in nil }
   ) { _ in try await body() }
 }

@@ -27,6 +27,8 @@ public final class SpanInfo: Sendable {
   public let labels: [String: String]
 
   let failureNote = Mutex<FailureNote?>(nil)
+  /// Chunks sent so far by the flow that owns this span.
+  let chunkCounter = Atomic<Int>(0)
 
   init(
     traceId: TraceID, spanId: SpanID, parent: SpanInfo?, remoteParentSpanId: SpanID? = nil, name: String,
