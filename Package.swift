@@ -32,7 +32,7 @@ let package = Package(
       dependencies: ["Flows", "TraceStore"],
       path: "Benchmarks/FlowsBenchmarks"
     ),
-    .testTarget(name: "FlowsTests", dependencies: ["Flows"]),
+    .testTarget(name: "FlowsTests", dependencies: ["Flows"], exclude: ["Fixtures"]),
     .testTarget(name: "TraceStoreTests", dependencies: ["TraceStore", "Flows"]),
     .testTarget(name: "FlowscopeCLITests", dependencies: ["FlowscopeCLI", "flowscope"]),
   ],

@@ -12,8 +12,11 @@ let steps = runtime.defineFlow("steps") { (s: String) in
 let consumer = Task.detached {
   var n = 0
   var batch: [TraceEvent] = []
+  var keep: [[TraceEvent]] = []
+  let hoard = CommandLine.arguments.contains("--hoard")
   while await sub.nextBatch(into: &batch) {
     n += batch.count
+    if hoard { keep.append(batch); batch = [] }
     try? await Task.sleep(for: .milliseconds(2))
   }
   return n
@@ -30,6 +33,19 @@ nonisolated func bench(_ label: String, _ n: Int, _ body: () async throws -> Voi
   print(label, String(format: "%.2f us", best))
 }
 nonisolated func main() async throws {
+if let i = CommandLine.arguments.firstIndex(of: "--profile-steps"), let n = Int(CommandLine.arguments[i + 1]) {
+  var events: [TraceEvent] = []
+  for _ in 0..<n { _ = try await steps("x"); if sub.pendingCount > 1000 { events = sub.drain(); events.removeAll() } }
+  return
+}
+if CommandLine.arguments.contains("--pub") {
+  let bus2 = EventBus()
+  let s2 = bus2.subscribe()
+  let t2 = Task.detached { var b: [TraceEvent] = []; while await s2.nextBatch(into: &b) { try? await Task.sleep(for: .milliseconds(2)) } }
+  let r = FlowResult<String>.self; _ = r
+  try await bench("publish runFinished", 1_000_000) { bus2.publish(.chunk(StreamChunk(traceId: TraceID(high: 1, low: 2), spanId: SpanID(3), index: 0, time: 0, value: .json(.null)))) }
+  _ = t2
+}
 try await bench("trivial", 100_000) { _ = try await trivial("x") }
 try await bench("steps", 100_000) { _ = try await steps("x") }
 let action = runtime.registry.flow(named: "steps")!

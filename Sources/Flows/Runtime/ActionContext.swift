@@ -55,5 +55,5 @@ public struct ActionContext: Sendable, Equatable {
   }
 
   /// The context of the run the calling task is in (empty outside a run).
-  public static var current: ActionContext { Execution.current?.context ?? ActionContext() }
+  public static var current: ActionContext { SpanInfo.current?.scope.context ?? ActionContext() }
 }

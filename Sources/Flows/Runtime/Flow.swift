@@ -52,11 +52,9 @@ public struct Flow<Input: Codable & Sendable, Output: Codable & Sendable, Chunk:
     return try await runtime.traced(
       name, kind: .flow, input: .encodable(input), actionKey: key, context: context, metadata: [:], labels: labels,
       ownsStream: true, sink: sink, recordOutput: { .encodable($0.output) }
-    ) { execution in
-      let span = execution.span
+    ) { span in
       onStart?(span)
-      let stream = execution.stream ?? StreamTarget(sink: sink, span: span, bus: runtime.bus)
-      let output = try await body(input, FlowContext<Chunk>(stream: stream, context: execution.context))
+      let output = try await body(input, FlowContext<Chunk>(scope: span.scope, span: span))
       return FlowResult(output: output, traceID: span.traceId, spanID: span.spanId)
     }
   }

@@ -35,8 +35,7 @@ public final class FlowRuntime: Sendable {
   ) async throws -> T {
     try await traced(
       name, kind: kind, input: input, actionKey: actionKey, context: context, metadata: metadata, labels: labels,
-      ownsStream: false, sink: nil, isolation: isolation, recordOutput: recordOutput
-    ) { execution in try await body(execution.span) }
+      ownsStream: false, sink: nil, isolation: isolation, recordOutput: recordOutput, body)
   }
 
   func traced<T>(
@@ -51,21 +50,26 @@ public final class FlowRuntime: Sendable {
     sink: (@Sendable (any Encodable & Sendable) -> Void)?,
     isolation: isolated (any Actor)? = #isolation,
     recordOutput: (T) -> RecordedValue?,
-    _ body: (Execution) async throws -> T
+    _ body: (SpanInfo) async throws -> T
   ) async throws -> T {
-    let enclosing = Execution.current
-    let parent = enclosing?.span
-    let runContext = context ?? enclosing?.context ?? ActionContext()
+    let parent = SpanInfo.current
+    let traceId = parent?.traceId ?? TraceID.random()
+    let spanId = SpanID.random()
+    let scope: RunScope
+    if let parent, !ownsStream, context == nil, parent.scope.runtime === self {
+      scope = parent.scope
+    } else {
+      scope = RunScope(
+        runtime: self, context: context ?? parent?.scope.context ?? ActionContext(), sink: ownsStream ? sink : nil,
+        traceId: traceId, spanId: spanId)
+    }
     let span = SpanInfo(
-      traceId: parent?.traceId ?? TraceID.random(), spanId: SpanID.random(), parent: parent, name: name,
-      kind: kind, startTime: TraceClock.nowMilliseconds(), input: input, metadata: metadata,
-      context: parent == nil ? runContext : nil, actionKey: actionKey, labels: parent == nil ? labels : [:])
+      traceId: traceId, spanId: spanId, parent: parent, name: name, kind: kind,
+      startTime: TraceClock.nowMilliseconds(), input: input, metadata: metadata, scope: scope, actionKey: actionKey,
+      labels: parent == nil ? labels : [:])
     bus.publish(.spanStarted(span))
-    let stream = ownsStream ? StreamTarget(sink: sink, span: span, bus: bus) : enclosing?.stream
-    let execution = Execution(span: span, runtime: self, context: runContext, stream: stream)
     do {
-      let result = try await Execution.$current.withValue(
-        execution, operation: { try await body(execution) }, isolation: isolation)
+      let result = try await SpanInfo.$current.withValue(span, operation: { try await body(span) }, isolation: isolation)
       let end = TraceClock.nowMilliseconds()
       bus.publish(.spanEnded(span, SpanOutcome(endTime: end, output: recordOutput(result))))
       if parent == nil {

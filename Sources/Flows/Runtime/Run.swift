@@ -10,7 +10,7 @@ public func run<T: Encodable & Sendable>(
   isolation: isolated (any Actor)? = #isolation,
   _ body: () async throws -> T
 ) async throws -> T {
-  guard let runtime = Execution.current?.runtime else { return try await body() }
+  guard let runtime = SpanInfo.current?.scope.runtime else { return try await body() }
   return try await runtime.traced(
     name, kind: .flowStep, input: input.map { RecordedValue.encodable($0) }, actionKey: nil, context: nil,
     metadata: [:], labels: [:], ownsStream: false, sink: nil, isolation: isolation, recordOutput: { .encodable($0) }
@@ -23,7 +23,7 @@ public func run<T>(
   isolation: isolated (any Actor)? = #isolation,
   _ body: () async throws -> T
 ) async throws -> T {
-  guard let runtime = Execution.current?.runtime else { return try await body() }
+  guard let runtime = SpanInfo.current?.scope.runtime else { return try await body() }
   return try await runtime.traced(
     name, kind: .flowStep, input: input.map { RecordedValue.encodable($0) }, actionKey: nil, context: nil,
     metadata: [:], labels: [:], ownsStream: false, sink: nil, isolation: isolation, recordOutput: { _ in nil }

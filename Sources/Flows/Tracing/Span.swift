@@ -19,21 +19,19 @@ public final class SpanInfo: Sendable {
   public let input: RecordedValue?
   /// Extra attributes, written as `genkit:metadata:<key>`.
   public let metadata: [String: String]
-  /// The action context, recorded (redacted) on root spans.
-  public let context: ActionContext?
+  /// Runtime, context and stream shared with the rest of the invocation.
+  let scope: RunScope
   /// Action key such as `/flow/menuFlow`, written as `genkit:key`.
   public let actionKey: String?
   /// Free-form labels written as-is (e.g. `genkitx:*` telemetry labels), on root spans.
   public let labels: [String: String]
 
   let failureNote = Mutex<FailureNote?>(nil)
-  /// Chunks sent so far by the flow that owns this span.
-  let chunkCounter = Atomic<Int>(0)
 
   init(
     traceId: TraceID, spanId: SpanID, parent: SpanInfo?, remoteParentSpanId: SpanID? = nil, name: String,
     kind: SpanKind, startTime: Double, input: RecordedValue?, metadata: [String: String] = [:],
-    context: ActionContext? = nil, actionKey: String? = nil, labels: [String: String] = [:]
+    scope: RunScope, actionKey: String? = nil, labels: [String: String] = [:]
   ) {
     self.traceId = traceId
     self.spanId = spanId
@@ -44,13 +42,16 @@ public final class SpanInfo: Sendable {
     self.startTime = startTime
     self.input = input
     self.metadata = metadata
-    self.context = context
+    self.scope = scope
     self.actionKey = actionKey
     self.labels = labels
   }
 
   /// True for the first Genkit span of a trace.
   public var isRoot: Bool { parent == nil }
+
+  /// The action context, on root spans (where it is recorded, redacted).
+  public var context: ActionContext? { isRoot ? scope.context : nil }
 
   public var parentSpanId: SpanID? { parent?.spanId ?? remoteParentSpanId }
 

@@ -1,0 +1,48 @@
+import Synchronization
+
+/// What the spans of one flow invocation share: the runtime that traces them, the action context,
+/// and the flow's stream. Steps and nested actions reuse their parent's scope, so starting a span
+/// costs one allocation (its `SpanInfo`) and a task-local push of one reference.
+final class RunScope: Sendable {
+  let runtime: FlowRuntime
+  let context: ActionContext
+  /// The caller's chunk sink, when it asked to stream.
+  let sink: (@Sendable (any Encodable & Sendable) -> Void)?
+  /// The span that owns the stream (ids only, so the scope does not retain its span).
+  let streamTraceId: TraceID
+  let streamSpanId: SpanID
+  private let chunkCounter = Atomic<Int>(0)
+
+  init(
+    runtime: FlowRuntime, context: ActionContext, sink: (@Sendable (any Encodable & Sendable) -> Void)?,
+    traceId: TraceID, spanId: SpanID
+  ) {
+    self.runtime = runtime
+    self.context = context
+    self.sink = sink
+    self.streamTraceId = traceId
+    self.streamSpanId = spanId
+  }
+
+  /// Sends a chunk to the caller and into the trace (as a `.chunk` event of the owning flow span).
+  func send(_ value: any Encodable & Sendable) {
+    let index = chunkCounter.wrappingAdd(1, ordering: .relaxed).oldValue
+    runtime.bus.publish(
+      .chunk(
+        StreamChunk(
+          traceId: streamTraceId, spanId: streamSpanId, index: index, time: TraceClock.nowMilliseconds(),
+          value: .encodable(value))))
+    sink?(value)
+  }
+}
+
+extension SpanInfo {
+  /// The span the calling task runs in.
+  @TaskLocal static var current: SpanInfo?
+}
+
+/// The span the calling task runs in, if it is inside a traced run.
+public enum CurrentSpan {
+  public static var info: SpanInfo? { SpanInfo.current }
+  public static var traceId: String? { SpanInfo.current?.traceId.hex }
+}
