@@ -17,7 +17,7 @@ let consumer = Task.detached {
   while await sub.nextBatch(into: &batch) {
     n += batch.count
     if hoard { keep.append(batch); batch = [] }
-    try? await Task.sleep(for: .milliseconds(2))
+    try? await Task.sleep(for: .milliseconds(Int(ProcessInfo.processInfo.environment["SLEEP_MS"] ?? "2") ?? 2))
   }
   return n
 }

@@ -6,6 +6,13 @@ public struct FlowResult<Output: Sendable>: Sendable {
   public let traceID: TraceID
   public let spanID: SpanID
 
+  @inlinable
+  public init(output: Output, traceID: TraceID, spanID: SpanID) {
+    self.output = output
+    self.traceID = traceID
+    self.spanID = spanID
+  }
+
   /// The trace id as 32 lowercase hex characters.
   public var traceId: String { traceID.hex }
   /// The root span id as 16 lowercase hex characters.
@@ -19,18 +26,27 @@ public struct FlowResult<Output: Sendable>: Sendable {
 public struct Flow<Input: Codable & Sendable, Output: Codable & Sendable, Chunk: Codable & Sendable>: Sendable {
   public let descriptor: ActionDescriptor
   public let runtime: FlowRuntime
-  let body: @Sendable (Input, FlowContext<Chunk>) async throws -> Output
+  @usableFromInline let body: @Sendable (Input, FlowContext<Chunk>) async throws -> Output
+
+  @usableFromInline
+  init(descriptor: ActionDescriptor, runtime: FlowRuntime, body: @escaping @Sendable (Input, FlowContext<Chunk>) async throws -> Output) {
+    self.descriptor = descriptor
+    self.runtime = runtime
+    self.body = body
+  }
 
   public var name: String { descriptor.name }
   public var key: String { descriptor.key }
 
   /// Runs the flow and returns its output.
+  @inlinable
   public func callAsFunction(_ input: Input) async throws -> Output {
     try await run(input).output
   }
 
   /// Runs the flow. `onChunk` receives stream chunks as they are sent; chunks are recorded in the
   /// trace whether or not it is given.
+  @inlinable
   public func run(
     _ input: Input, context: ActionContext? = nil, labels: [String: String] = [:],
     onChunk: (@Sendable (Chunk) -> Void)? = nil
@@ -44,6 +60,7 @@ public struct Flow<Input: Codable & Sendable, Output: Codable & Sendable, Chunk:
     return try await execute(input, context: context, labels: labels, sink: sink, onStart: nil)
   }
 
+  @inlinable
   func execute(
     _ input: Input, context: ActionContext?, labels: [String: String],
     sink: (@Sendable (any Encodable & Sendable) -> Void)?, onStart: (@Sendable (SpanInfo) -> Void)?

@@ -1,8 +1,14 @@
 /// The side channel a flow body gets: send chunks, read the context, know its trace.
 public struct FlowContext<Chunk: Encodable & Sendable>: Sendable {
-  let scope: RunScope
+  @usableFromInline let scope: RunScope
   /// The flow's own span.
   public let span: SpanInfo
+
+  @usableFromInline
+  init(scope: RunScope, span: SpanInfo) {
+    self.scope = scope
+    self.span = span
+  }
 
   /// The action context of this run.
   public var context: ActionContext { scope.context }

@@ -21,6 +21,7 @@ public final class FlowRuntime: Sendable {
   /// This is the one place spans begin and end. The span is published when it starts and when it
   /// ends; values are recorded as-is and encoded by consumers, so the traced path does no I/O and
   /// no JSON work.
+  @inlinable
   public func traced<T>(
     _ name: String,
     kind: SpanKind,
@@ -38,6 +39,7 @@ public final class FlowRuntime: Sendable {
       ownsStream: false, sink: nil, isolation: isolation, recordOutput: recordOutput, body)
   }
 
+  @inlinable
   func traced<T>(
     _ name: String,
     kind: SpanKind,
@@ -52,6 +54,27 @@ public final class FlowRuntime: Sendable {
     recordOutput: (T) -> RecordedValue?,
     _ body: (SpanInfo) async throws -> T
   ) async throws -> T {
+    let span = beginSpan(
+      name, kind: kind, input: input, actionKey: actionKey, context: context, metadata: metadata, labels: labels,
+      ownsStream: ownsStream, sink: sink)
+    do {
+      let result = try await SpanInfo.currentLocal.withValue(
+        span, operation: { try await body(span) }, isolation: isolation)
+      endSpan(span, output: recordOutput(result))
+      return result
+    } catch {
+      failSpan(span, error: error)
+      throw error
+    }
+  }
+
+  /// Creates a span under the current one (or a new trace) and publishes its start.
+  @usableFromInline
+  func beginSpan(
+    _ name: String, kind: SpanKind, input: RecordedValue?, actionKey: String?, context: ActionContext?,
+    metadata: [String: String], labels: [String: String], ownsStream: Bool,
+    sink: (@Sendable (any Encodable & Sendable) -> Void)?
+  ) -> SpanInfo {
     let parent = SpanInfo.current
     let traceId = parent?.traceId ?? TraceID.random()
     let spanId = SpanID.random()
@@ -68,31 +91,32 @@ public final class FlowRuntime: Sendable {
       startTime: TraceClock.nowMilliseconds(), input: input, metadata: metadata, scope: scope, actionKey: actionKey,
       labels: parent == nil ? labels : [:])
     bus.publish(.spanStarted(span))
-    do {
-      let result = try await SpanInfo.$current.withValue(span, operation: { try await body(span) }, isolation: isolation)
-      let end = TraceClock.nowMilliseconds()
-      bus.publish(.spanEnded(span, SpanOutcome(endTime: end, output: recordOutput(result))))
-      if parent == nil {
-        bus.publish(
-          .runFinished(
-            RunSummary(
-              traceId: span.traceId, rootSpanId: span.spanId, name: name, startTime: span.startTime, endTime: end,
-              error: nil)))
-      }
-      return result
-    } catch {
-      let spanError = Self.spanError(for: error, in: span)
-      let end = TraceClock.nowMilliseconds()
-      bus.publish(.spanEnded(span, SpanOutcome(endTime: end, error: spanError)))
-      if parent == nil {
-        bus.publish(
-          .runFinished(
-            RunSummary(
-              traceId: span.traceId, rootSpanId: span.spanId, name: name, startTime: span.startTime, endTime: end,
-              error: spanError)))
-      }
-      throw error
-    }
+    return span
+  }
+
+  /// Publishes a successful end (and the end of the run, for a root span).
+  @usableFromInline
+  func endSpan(_ span: SpanInfo, output: RecordedValue?) {
+    let end = TraceClock.nowMilliseconds()
+    bus.publish(.spanEnded(span, SpanOutcome(endTime: end, output: output)))
+    if span.parent == nil { publishRunFinished(span, end: end, error: nil) }
+  }
+
+  /// Publishes a failed end, settling the failure source (and the end of the run, for a root span).
+  @usableFromInline
+  func failSpan(_ span: SpanInfo, error: any Error) {
+    let spanError = Self.spanError(for: error, in: span)
+    let end = TraceClock.nowMilliseconds()
+    bus.publish(.spanEnded(span, SpanOutcome(endTime: end, error: spanError)))
+    if span.parent == nil { publishRunFinished(span, end: end, error: spanError) }
+  }
+
+  func publishRunFinished(_ span: SpanInfo, end: Double, error: SpanError?) {
+    bus.publish(
+      .runFinished(
+        RunSummary(
+          traceId: span.traceId, rootSpanId: span.spanId, name: span.name, startTime: span.startTime, endTime: end,
+          error: error)))
   }
 
   /// Classifies an error for a span and settles which span is the failure source: the innermost

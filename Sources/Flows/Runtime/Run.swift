@@ -5,6 +5,7 @@
 /// ```swift
 /// let specials = try await run("fetch-specials") { try await menu.specials() }
 /// ```
+@inlinable
 public func run<T: Encodable & Sendable>(
   _ name: String, input: (any Encodable & Sendable)? = nil,
   isolation: isolated (any Actor)? = #isolation,
@@ -18,6 +19,7 @@ public func run<T: Encodable & Sendable>(
 }
 
 /// A step whose result is not recorded (it is not `Encodable`, e.g. `Void`).
+@inlinable
 public func run<T>(
   _ name: String, input: (any Encodable & Sendable)? = nil,
   isolation: isolated (any Actor)? = #isolation,

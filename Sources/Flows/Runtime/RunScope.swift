@@ -3,11 +3,12 @@ import Synchronization
 /// What the spans of one flow invocation share: the runtime that traces them, the action context,
 /// and the flow's stream. Steps and nested actions reuse their parent's scope, so starting a span
 /// costs one allocation (its `SpanInfo`) and a task-local push of one reference.
+@usableFromInline
 final class RunScope: Sendable {
-  let runtime: FlowRuntime
-  let context: ActionContext
+  @usableFromInline let runtime: FlowRuntime
+  @usableFromInline let context: ActionContext
   /// The caller's chunk sink, when it asked to stream.
-  let sink: (@Sendable (any Encodable & Sendable) -> Void)?
+  @usableFromInline let sink: (@Sendable (any Encodable & Sendable) -> Void)?
   /// The span that owns the stream (ids only, so the scope does not retain its span).
   let streamTraceId: TraceID
   let streamSpanId: SpanID
@@ -25,6 +26,7 @@ final class RunScope: Sendable {
   }
 
   /// Sends a chunk to the caller and into the trace (as a `.chunk` event of the owning flow span).
+  @usableFromInline
   func send(_ value: any Encodable & Sendable) {
     let index = chunkCounter.wrappingAdd(1, ordering: .relaxed).oldValue
     runtime.bus.publish(
@@ -37,8 +39,13 @@ final class RunScope: Sendable {
 }
 
 extension SpanInfo {
+  /// The task-local slot holding the span the calling task runs in.
+  @usableFromInline
+  static let currentLocal = TaskLocal<SpanInfo?>(wrappedValue: nil)
+
   /// The span the calling task runs in.
-  @TaskLocal static var current: SpanInfo?
+  @usableFromInline
+  static var current: SpanInfo? { currentLocal.get() }
 }
 
 /// The span the calling task runs in, if it is inside a traced run.

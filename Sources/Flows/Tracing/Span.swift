@@ -20,7 +20,7 @@ public final class SpanInfo: Sendable {
   /// Extra attributes, written as `genkit:metadata:<key>`.
   public let metadata: [String: String]
   /// Runtime, context and stream shared with the rest of the invocation.
-  let scope: RunScope
+  @usableFromInline let scope: RunScope
   /// Action key such as `/flow/menuFlow`, written as `genkit:key`.
   public let actionKey: String?
   /// Free-form labels written as-is (e.g. `genkitx:*` telemetry labels), on root spans.
