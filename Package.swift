@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "Flows", targets: ["Flows"]),
+    .library(name: "FlowsAI", targets: ["FlowsAI"]),
     .library(name: "TraceStore", targets: ["TraceStore"]),
     .executable(name: "flowscope", targets: ["flowscope"]),
   ],
@@ -15,6 +16,7 @@ let package = Package(
   ],
   targets: [
     .target(name: "Flows"),
+    .target(name: "FlowsAI", dependencies: ["Flows"]),
     .target(
       name: "TraceStore",
       dependencies: ["Flows", .product(name: "GRDB", package: "GRDB.swift")]
@@ -33,6 +35,7 @@ let package = Package(
       path: "Benchmarks/FlowsBenchmarks"
     ),
     .testTarget(name: "FlowsTests", dependencies: ["Flows"], exclude: ["Fixtures"]),
+    .testTarget(name: "FlowsAITests", dependencies: ["FlowsAI", "Flows"]),
     .testTarget(name: "TraceStoreTests", dependencies: ["TraceStore", "Flows"]),
     .testTarget(name: "FlowscopeCLITests", dependencies: ["FlowscopeCLI", "flowscope"]),
   ],

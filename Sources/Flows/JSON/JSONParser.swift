@@ -228,13 +228,17 @@ struct JSONParser {
         case UInt8(ascii: "u"):
           var scalar = try parseHex4()
           if (0xD800..<0xDC00).contains(scalar) {
+            // Combine with a following low surrogate. Anything else after a high surrogate (including
+            // another `\u` escape that is not a low surrogate) is left to be decoded on its own.
             if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+              let resume = index
               index += 2
               let low = try parseHex4()
               if (0xDC00..<0xE000).contains(low) {
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
               } else {
                 scalar = 0xFFFD
+                index = resume
               }
             } else {
               scalar = 0xFFFD

@@ -58,10 +58,11 @@ final class JSONValueDecoderImpl: Decoder {
     self.codingPath = codingPath
   }
 
+  /// A type mismatch worded like `SchemaValidator`: an integer is "number" unless a number was expected.
   func mismatch(_ expected: String, _ found: JSONValue, _ path: [any CodingKey]? = nil) -> DecodingError {
-    .typeMismatch(
-      Any.self,
-      .init(codingPath: path ?? codingPath, debugDescription: "expected \(expected), got \(found.typeName)"))
+    let got = found.typeName == "integer" && !expected.hasPrefix("integer") ? "number" : found.typeName
+    return .typeMismatch(
+      Any.self, .init(codingPath: path ?? codingPath, debugDescription: "expected \(expected), got \(got)"))
   }
 
   func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {

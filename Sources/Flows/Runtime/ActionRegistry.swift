@@ -74,6 +74,12 @@ public struct ActionRunResult: Sendable {
   public var result: JSONValue
   public var traceId: String
   public var spanId: String
+
+  public init(result: JSONValue, traceId: String, spanId: String) {
+    self.result = result
+    self.traceId = traceId
+    self.spanId = spanId
+  }
 }
 
 /// A type-erased action: JSON in, JSON out. What the debugger, the CLI and the HTTP server call.

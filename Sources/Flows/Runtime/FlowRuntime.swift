@@ -10,6 +10,8 @@ import Runtime
 public final class FlowRuntime: Sendable {
   public let registry: ActionRegistry
   public let bus: EventBus
+  /// Storage for libraries built on the runtime (the AI layer keeps its models and tools here).
+  public let extensions = RuntimeExtensions()
 
   public init(registry: ActionRegistry = ActionRegistry(), bus: EventBus = EventBus()) {
     self.registry = registry

@@ -226,18 +226,26 @@ final class SchemaProbe: Decoder {
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
     node.kind = .object
-    return KeyedDecodingContainer(ProbeKeyed<Key>(probe: self))
+    return KeyedDecodingContainer(ProbeKeyed<Key>(probe: self, onChange: nil))
   }
 
   func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-    node.kind = .array
-    return ProbeUnkeyed(probe: self)
+    ProbeUnkeyed(probe: self, onChange: nil)
   }
 
   func singleValueContainer() throws -> any SingleValueDecodingContainer { ProbeSingle(probe: self) }
 
+  /// Called after a nested container records something, so the enclosing schema can copy the nested
+  /// node's current JSON (nested containers are filled in after they are handed out).
+  typealias ChangeHandler = () -> Void
+
+  /// A keyed container for an object whose schema lives in `probe.node`.
+  ///
+  /// Every `decodeIfPresent` overload is implemented here: the standard library's defaults for the
+  /// primitive overloads (`String`, `Int`, …) call `decode`, which would mark the property required.
   struct ProbeKeyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let probe: SchemaProbe
+    let onChange: ChangeHandler?
     var codingPath: [any CodingKey] { probe.codingPath }
     var allKeys: [Key] { [] }
     func contains(_ key: Key) -> Bool { true }
@@ -247,6 +255,7 @@ final class SchemaProbe: Decoder {
       let child = SchemaNode()
       let value = try probe.childProbe().probeValue(type, into: child)
       probe.node.addProperty(key.stringValue, child.json, required: !child.nullable)
+      onChange?()
       return value
     }
 
@@ -254,57 +263,64 @@ final class SchemaProbe: Decoder {
       let child = SchemaNode()
       _ = try probe.childProbe().probeValue(type, into: child)
       probe.node.addProperty(key.stringValue, child.json, required: false)
+      onChange?()
       return nil
+    }
+
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try optional(type, key) }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try optional(type, key) }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try optional(type, key) }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try optional(type, key) }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try optional(type, key) }
+    func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try optional(type, key) }
+    func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try optional(type, key) }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try optional(type, key) }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try optional(type, key) }
+    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try optional(type, key) }
+    func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try optional(type, key) }
+    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try optional(type, key) }
+    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try optional(type, key) }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try optional(type, key) }
+
+    private func optional<T: Decodable>(_ type: T.Type, _ key: Key) throws -> T? {
+      try decodeIfPresent(type, forKey: key) as T?
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
       -> KeyedDecodingContainer<NestedKey>
     {
       let child = probe.childProbe()
-      probe.node.addProperty(key.stringValue, [:], required: true)
-      return KeyedDecodingContainer(NestedKeyed<NestedKey>(probe: child, parent: probe.node, name: key.stringValue))
+      child.node.kind = .object
+      let parent = probe.node
+      let name = key.stringValue
+      parent.addProperty(name, child.node.json, required: true)
+      onChange?()
+      let outer = onChange
+      return KeyedDecodingContainer(
+        ProbeKeyed<NestedKey>(
+          probe: child,
+          onChange: {
+            parent.properties[name] = child.node.json
+            outer?()
+          }))
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-      probe.node.addProperty(key.stringValue, ["type": "array"], required: true)
-      return ProbeUnkeyed(probe: probe.childProbe())
+      let child = probe.childProbe()
+      let parent = probe.node
+      let name = key.stringValue
+      let outer = onChange
+      let container = ProbeUnkeyed(
+        probe: child,
+        onChange: {
+          parent.properties[name] = child.node.json
+          outer?()
+        })
+      parent.addProperty(name, child.node.json, required: true)
+      onChange?()
+      return container
     }
 
-    func superDecoder() throws -> any Decoder { probe }
-    func superDecoder(forKey key: Key) throws -> any Decoder { probe }
-  }
-
-  /// A nested keyed container writes its schema back into the parent's property when it changes.
-  struct NestedKeyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let probe: SchemaProbe
-    let parent: SchemaNode
-    let name: String
-    var codingPath: [any CodingKey] { [] }
-    var allKeys: [Key] { [] }
-    func contains(_ key: Key) -> Bool { true }
-    func decodeNil(forKey key: Key) throws -> Bool { false }
-    func sync() {
-      probe.node.kind = .object
-      parent.properties[name] = probe.node.json
-    }
-    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-      defer { sync() }
-      return try ProbeKeyed<Key>(probe: probe).decode(type, forKey: key)
-    }
-    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-      defer { sync() }
-      return try ProbeKeyed<Key>(probe: probe).decodeIfPresent(type, forKey: key)
-    }
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
-      -> KeyedDecodingContainer<NestedKey>
-    {
-      defer { sync() }
-      return try ProbeKeyed<Key>(probe: probe).nestedContainer(keyedBy: type, forKey: key)
-    }
-    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-      defer { sync() }
-      return try ProbeKeyed<Key>(probe: probe).nestedUnkeyedContainer(forKey: key)
-    }
     func superDecoder() throws -> any Decoder { probe }
     func superDecoder(forKey key: Key) throws -> any Decoder { probe }
   }
@@ -312,13 +328,15 @@ final class SchemaProbe: Decoder {
   /// Arrays report one element so the element type gets probed, then report the end.
   struct ProbeUnkeyed: UnkeyedDecodingContainer {
     let probe: SchemaProbe
+    let onChange: ChangeHandler?
     var codingPath: [any CodingKey] { probe.codingPath }
     var count: Int? { 1 }
     var currentIndex = 0
     var isAtEnd: Bool { currentIndex >= 1 }
 
-    init(probe: SchemaProbe) {
+    init(probe: SchemaProbe, onChange: ChangeHandler?) {
       self.probe = probe
+      self.onChange = onChange
       probe.node.kind = .array
     }
 
@@ -329,6 +347,7 @@ final class SchemaProbe: Decoder {
       let child = SchemaNode()
       let value = try probe.childProbe().probeValue(type, into: child)
       probe.node.items = child.json
+      onChange?()
       return value
     }
 
@@ -336,12 +355,35 @@ final class SchemaProbe: Decoder {
       -> KeyedDecodingContainer<NestedKey>
     {
       currentIndex += 1
-      return try probe.childProbe().container(keyedBy: type)
+      let child = probe.childProbe()
+      child.node.kind = .object
+      let array = probe.node
+      array.items = child.node.json
+      onChange?()
+      let outer = onChange
+      return KeyedDecodingContainer(
+        ProbeKeyed<NestedKey>(
+          probe: child,
+          onChange: {
+            array.items = child.node.json
+            outer?()
+          }))
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
       currentIndex += 1
-      return ProbeUnkeyed(probe: probe.childProbe())
+      let child = probe.childProbe()
+      let array = probe.node
+      let outer = onChange
+      let container = ProbeUnkeyed(
+        probe: child,
+        onChange: {
+          array.items = child.node.json
+          outer?()
+        })
+      array.items = child.node.json
+      onChange?()
+      return container
     }
 
     mutating func superDecoder() throws -> any Decoder { probe }

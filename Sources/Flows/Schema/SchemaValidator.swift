@@ -205,8 +205,12 @@ public struct SchemaValidator: Sendable {
       if let max = s["maximum"], let m = max.doubleValue, d > m { report(path, "must be <= \(show(max))") }
       if let min = s["exclusiveMinimum"], let m = min.doubleValue, d <= m { report(path, "must be > \(show(min))") }
       if let max = s["exclusiveMaximum"], let m = max.doubleValue, d >= m { report(path, "must be < \(show(max))") }
-      if let step = s["multipleOf"]?.doubleValue, step > 0, (d / step).rounded() != d / step {
-        report(path, "must be a multiple of \(step)")
+      if let multiple = s["multipleOf"], let step = multiple.doubleValue, step > 0 {
+        // Decimal steps such as 0.1 are not exact in binary: allow for the rounding of the quotient.
+        let quotient = d / step
+        if abs(quotient - quotient.rounded()) > 1e-9 * Swift.max(1, abs(quotient)) {
+          report(path, "must be a multiple of \(show(multiple))")
+        }
       }
     }
   }

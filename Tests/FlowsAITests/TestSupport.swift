@@ -1,0 +1,2 @@
+import FlowsAI
+import Testing
