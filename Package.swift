@@ -24,7 +24,7 @@ let package = Package(
     .target(
       name: "FlowscopeCLI",
       dependencies: [
-        "Flows", "TraceStore",
+        "Flows", "FlowsAI", "TraceStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -109,12 +109,12 @@ public enum DemoModel {
       }
       return .object(object)
     case "array":
-      let item = sample(for: schema["items"] ?? ["type": "string"], prompt: prompt, key: key)
-      return .array([item, item].enumerated().map { i, v in
-        if case .string(let s) = v { return .string(i == 0 ? s : s + " (2)") }
-        return v
-      })
-    case "integer": return .integer(key.contains("age") ? 30 : 3)
+      let itemSchema = schema["items"] ?? ["type": "string"]
+      if itemSchema["type"]?.stringValue == "string" && itemSchema["enum"] == nil {
+        return .array([.string(topic(of: prompt)), "salt", "water"])
+      }
+      return .array([sample(for: itemSchema, prompt: prompt, key: key)])
+    case "integer": return .integer(key.contains("age") ? 30 : key.contains("minute") ? 20 : 3)
     case "number": return .number(key.contains("price") ? 12.5 : 4.5)
     case "boolean": return .bool(true)
     case "null": return .null
@@ -126,10 +126,14 @@ public enum DemoModel {
     }
   }
 
-  /// The longest word of the prompt, as a rough topic.
+  /// A rough topic: the word after "for", "about" or "of" when there is one, else the longest word.
   static func topic(of prompt: String) -> String {
-    let words = prompt.split(whereSeparator: { !$0.isLetter }).map(String.init).filter { $0.count > 3 }
-    return words.max { $0.count < $1.count }?.lowercased() ?? "something"
+    let words = prompt.split(whereSeparator: { !$0.isLetter }).map(String.init)
+    for (i, word) in words.enumerated() where ["for", "about", "of"].contains(word.lowercased()) && i + 1 < words.count {
+      let next = words[i + 1]
+      if next.count > 2 && !["the", "a", "an", "my", "your"].contains(next.lowercased()) { return next.lowercased() }
+    }
+    return words.filter { $0.count > 3 }.max { $0.count < $1.count }?.lowercased() ?? "something"
   }
 
   static func summary(of results: [ToolResponse], prompt: String) -> String {

@@ -1,7 +1,7 @@
 import Flows
 
 /// Why the model stopped, as Genkit names it.
-public enum FinishReason: String, Codable, Sendable, Hashable {
+public enum FinishReason: String, Codable, Sendable, Hashable, CaseIterable {
   case stop, length, blocked, interrupted, other, unknown
 
   public init(from decoder: any Decoder) throws {

@@ -1,7 +1,7 @@
 import Flows
 
 /// Who speaks in a conversation, as Genkit names the roles.
-public enum Role: String, Codable, Sendable, Hashable {
+public enum Role: String, Codable, Sendable, Hashable, CaseIterable {
   case user, model, system, tool
 }
 

@@ -1,1 +1,3 @@
-print("x")
+import FlowscopeCLI
+
+await FlowscopeCommand.start()

@@ -41,7 +41,7 @@ extension FlowRuntime {
       key: "/flow/" + name, name: name, actionType: "flow", description: description,
       inputSchema: inputSchema ?? (try? JSONSchemaDerivation.schema(for: Input.self)),
       outputSchema: outputSchema ?? (try? JSONSchemaDerivation.schema(for: Output.self)),
-      streamSchema: streaming ? (try? JSONSchemaDerivation.schema(for: Chunk.self)) ?? [:] : nil,
+      streamSchema: streaming ? ((try? JSONSchemaDerivation.schema(for: Chunk.self)) ?? [:]) : nil,
       metadata: metadata)
     let flow = Flow<Input, Output, Chunk>(descriptor: descriptor, runtime: self, body: body)
     registry.register(flow.anyAction)

@@ -6,6 +6,7 @@
 /// let specials = try await run("fetch-specials") { try await menu.specials() }
 /// ```
 @inlinable
+@discardableResult
 public func run<T: Encodable & Sendable>(
   _ name: String, input: (any Encodable & Sendable)? = nil,
   isolation: isolated (any Actor)? = #isolation,
@@ -20,6 +21,7 @@ public func run<T: Encodable & Sendable>(
 
 /// A step whose result is not recorded (it is not `Encodable`, e.g. `Void`).
 @inlinable
+@discardableResult
 public func run<T>(
   _ name: String, input: (any Encodable & Sendable)? = nil,
   isolation: isolated (any Actor)? = #isolation,

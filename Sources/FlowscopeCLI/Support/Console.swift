@@ -1,0 +1,19 @@
+import Foundation
+
+/// Writes to standard output and standard error without buffering surprises.
+enum Console {
+  static func out(_ text: String, terminator: String = "\n") {
+    FileHandle.standardOutput.write(Data((text + terminator).utf8))
+  }
+
+  static func error(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
+}
+
+/// A command failure with the message already worded for the user (printed as `Error: <message>`,
+/// exit code 1).
+struct CLIFailure: Error, CustomStringConvertible {
+  var message: String
+  var description: String { message }
+}
