@@ -8,18 +8,31 @@ let package = Package(
     .library(name: "Flows", targets: ["Flows"]),
     .library(name: "FlowsAI", targets: ["FlowsAI"]),
     .library(name: "TraceStore", targets: ["TraceStore"]),
+    .library(name: "FlowsOpenAI", targets: ["FlowsOpenAI"]),
     .executable(name: "flowscope", targets: ["flowscope"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
     .target(name: "Flows"),
     .target(name: "FlowsAI", dependencies: ["Flows"]),
     .target(
+      name: "FlowsOpenAI",
+      dependencies: [
+        "Flows", "FlowsAI", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]
+    ),
+    .target(
       name: "TraceStore",
-      dependencies: ["Flows", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: [
+        "Flows", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]
     ),
     .target(
       name: "FlowscopeCLI",
@@ -36,6 +49,17 @@ let package = Package(
     ),
     .testTarget(name: "FlowsTests", dependencies: ["Flows"], exclude: ["Fixtures"]),
     .testTarget(name: "FlowsAITests", dependencies: ["FlowsAI", "Flows"]),
+    .testTarget(
+      name: "FlowsOpenAITests",
+      dependencies: [
+        "FlowsOpenAI", "FlowsAI", "Flows",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ],
+      exclude: ["Fixtures"]
+    ),
     .testTarget(name: "TraceStoreTests", dependencies: ["TraceStore", "Flows"]),
     .testTarget(name: "FlowscopeCLITests", dependencies: ["FlowscopeCLI", "flowscope"]),
   ],

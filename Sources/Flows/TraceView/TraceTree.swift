@@ -19,9 +19,10 @@ public struct TokenUsage: Sendable, Equatable {
   /// Reads `usage` from a model response value; `totalTokens` defaults to input + output.
   public init?(response: JSONValue?) {
     guard let usage = response?["usage"], case .object = usage else { return nil }
-    let input = Int(usage["inputTokens"]?.doubleValue ?? 0)
-    let output = Int(usage["outputTokens"]?.doubleValue ?? 0)
-    let total = Int(usage["totalTokens"]?.doubleValue ?? Double(input + output))
+    func count(_ key: String) -> Int? { usage[key]?.int64Value.flatMap { Int(exactly: $0) } }
+    let input = count("inputTokens") ?? 0
+    let output = count("outputTokens") ?? 0
+    let total = count("totalTokens") ?? input &+ output
     self.init(inputTokens: input, outputTokens: output, totalTokens: total)
   }
 }

@@ -66,7 +66,8 @@ extension SpanData {
     spanKind = o["spanKind"]?.stringValue ?? "INTERNAL"
     sameProcessAsParentSpan = o["sameProcessAsParentSpan"]?["value"]?.boolValue
     if let s = o["status"], case .object = s {
-      status = SpanStatus(code: Int(s["code"]?.doubleValue ?? 0), message: s["message"]?.stringValue)
+      let code = s["code"]?.doubleValue ?? 0
+      status = SpanStatus(code: code.isFinite && abs(code) < 1e9 ? Int(code) : -1, message: s["message"]?.stringValue)
     } else {
       status = nil
     }

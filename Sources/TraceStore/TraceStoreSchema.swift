@@ -1,0 +1,89 @@
+import GRDB
+
+/// The trace database schema and its migrations.
+///
+/// ```text
+/// traces  one row per trace, maintained on every write so lists never read span JSON
+///   (WITHOUT ROWID: one b-tree fewer to update per write)
+///   trace_id        TEXT PRIMARY KEY   32 hex chars (any string from imports)
+///   name            TEXT               root span displayName; before the root arrives, the root
+///                                      name taken from another span's genkit:path, else its name
+///   start_time      REAL               ms epoch: the root's start, else the earliest span seen
+///   end_time        REAL               ms epoch: the root's end; 0 while running
+///   status          TEXT               'running' | 'ok' | 'error' (of the root; 'running' without one)
+///   error_message   TEXT               the root's error message, if it failed
+///   root_span_id    TEXT               NULL until a root span arrives
+///   input_preview   TEXT               the root's genkit:input, cut to a preview
+///   output_preview  TEXT               the root's genkit:output, cut to a preview
+///   labels          TEXT               the root's genkitx:* attributes as a JSON object, or NULL
+///   span_count      INTEGER            spans stored for the trace
+///   indexes: (start_time, trace_id), (name, start_time, trace_id), (status, start_time, trace_id)
+///            -- one per list order/filter. Lists read them backwards (newest first) from the
+///            keyset position `(start_time, trace_id) < (?, ?)`. They are ascending on purpose:
+///            new traces then append at the end of each b-tree, which SQLite does cheaply, where
+///            a DESC index would insert at its front (measurably slower on ingest).
+///
+/// spans   one row per span; the full Genkit SpanData as JSON, plus the columns queries need
+///   PRIMARY KEY (trace_id, span_id)    span ids are only unique within a trace
+///   parent_span_id  TEXT, start_time REAL, end_time REAL (0 = running), name TEXT,
+///   state TEXT ('running' | 'ok' | 'error'), is_root INTEGER (no parent, or genkit:isRoot),
+///   json TEXT (SpanData.json, compact)
+///
+/// chunks  recorded stream chunks
+///   PRIMARY KEY (trace_id, span_id, seq)   seq = the chunk's index in its span's stream
+///   time REAL (ms epoch), json TEXT (the chunk value)
+/// ```
+///
+/// Spans and chunks have no foreign keys (no per-row checks on the ingest path); deleting a
+/// trace deletes its rows from all three tables explicitly.
+enum TraceStoreSchema {
+  /// Table names this module creates; a database holding other tables is not ours.
+  static let tables: Set<String> = ["traces", "spans", "chunks", "grdb_migrations"]
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      // IF NOT EXISTS: two processes opening a new file at once may both run this migration.
+      try db.execute(
+        sql: """
+          CREATE TABLE IF NOT EXISTS traces (
+            trace_id TEXT NOT NULL PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT '',
+            start_time REAL NOT NULL DEFAULT 0,
+            end_time REAL NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'running',
+            error_message TEXT,
+            root_span_id TEXT,
+            input_preview TEXT,
+            output_preview TEXT,
+            labels TEXT,
+            span_count INTEGER NOT NULL DEFAULT 0
+          ) WITHOUT ROWID;
+          CREATE INDEX IF NOT EXISTS traces_by_start ON traces (start_time, trace_id);
+          CREATE INDEX IF NOT EXISTS traces_by_name ON traces (name, start_time, trace_id);
+          CREATE INDEX IF NOT EXISTS traces_by_status ON traces (status, start_time, trace_id);
+          CREATE TABLE IF NOT EXISTS spans (
+            trace_id TEXT NOT NULL,
+            span_id TEXT NOT NULL,
+            parent_span_id TEXT,
+            start_time REAL NOT NULL,
+            end_time REAL NOT NULL,
+            name TEXT NOT NULL,
+            state TEXT NOT NULL,
+            is_root INTEGER NOT NULL,
+            json TEXT NOT NULL,
+            PRIMARY KEY (trace_id, span_id)
+          );
+          CREATE TABLE IF NOT EXISTS chunks (
+            trace_id TEXT NOT NULL,
+            span_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            time REAL NOT NULL,
+            json TEXT NOT NULL,
+            PRIMARY KEY (trace_id, span_id, seq)
+          );
+          """)
+    }
+    return migrator
+  }
+}

@@ -1,0 +1,155 @@
+import Flows
+import Synchronization
+
+/// Persists everything a runtime publishes: subscribes to the event bus (`.unbounded`, so nothing
+/// is lost) and writes spans and chunks to a `TraceStore` from a background task.
+///
+/// Each wake-up takes every buffered event and writes it in one transaction: several copies of a
+/// span in a batch are coalesced (a span that started and ended in the batch is written once).
+/// After a small batch the loop pauses ~2 ms so that, under load, events pile up into fewer and
+/// bigger transactions. A failed write never stops the flows or the writer: it is counted and
+/// remembered in `lastError`, and the writer goes on with the next batch.
+///
+/// ```swift
+/// let writer = TraceStoreWriter(store: store, bus: runtime.bus)
+/// _ = try await flow(input)
+/// await writer.flush()   // the trace is in the store now
+/// ```
+public final class TraceStoreWriter: Sendable {
+  /// The store written to.
+  public let store: TraceStore
+  private let bus: EventBus
+  private let core: WriterCore
+  private let wakeups: AsyncStream<Void>.Continuation
+  private let loop: Task<Void, Never>
+
+  /// Subscribes to `bus` and starts writing to `store`.
+  public init(store: TraceStore, bus: EventBus) {
+    let (signals, wakeups) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    // The subscription calls `onAvailable` when its buffer goes from empty to non-empty; the loop
+    // then drains it. Events are only ever taken by `drain()` under the core's lock, together
+    // with their write, which is what lets `flush()` know that nothing is in flight.
+    let subscription = bus.subscribe(policy: .unbounded, name: "trace-store") { wakeups.yield() }
+    let core = WriterCore(store: store, subscription: subscription)
+    self.store = store
+    self.bus = bus
+    self.core = core
+    self.wakeups = wakeups
+    self.loop = Task.detached {
+      for await _ in signals {
+        if core.pump() < WriterCore.smallBatch {
+          try? await Task.sleep(for: .milliseconds(2))
+        }
+      }
+      core.pump()
+    }
+  }
+
+  deinit {
+    bus.unsubscribe(core.subscription)
+    wakeups.finish()
+  }
+
+  /// Returns once every event published before the call has been written (or its write failed).
+  public func flush() async {
+    core.pump()
+  }
+
+  /// Unsubscribes, writes what is left and ends the background task. Idempotent; events published
+  /// afterwards are not recorded.
+  public func stop() async {
+    bus.unsubscribe(core.subscription)
+    wakeups.finish()
+    core.pump()
+    await loop.value
+  }
+
+  /// Spans written so far (after coalescing copies of a span within a batch).
+  public var writtenSpanCount: Int { core.stats.withLock { $0.spans } }
+  /// Chunks written so far.
+  public var writtenChunkCount: Int { core.stats.withLock { $0.chunks } }
+  /// Write transactions committed so far.
+  public var transactionCount: Int { core.stats.withLock { $0.transactions } }
+  /// Writes that failed (a failed batch is retried trace by trace; each trace that still fails
+  /// counts once, and its events are lost).
+  public var failedWriteCount: Int { core.stats.withLock { $0.failures } }
+  /// The last write error, if any.
+  public var lastError: String? { core.stats.withLock { $0.lastError } }
+}
+
+/// The writer's state shared with its background task (which must not keep the writer alive).
+final class WriterCore: Sendable {
+  /// Batches smaller than this are followed by a short pause to let the next one grow.
+  static let smallBatch = 256
+
+  struct Stats {
+    var spans = 0
+    var chunks = 0
+    var transactions = 0
+    var failures = 0
+    var lastError: String?
+  }
+
+  let store: TraceStore
+  let subscription: EventSubscription
+  /// Serializes taking events and writing them (held across both).
+  private let converter = Mutex(TraceEventBatch())
+  let stats = Mutex(Stats())
+
+  init(store: TraceStore, subscription: EventSubscription) {
+    self.store = store
+    self.subscription = subscription
+  }
+
+  /// Takes every buffered event and writes it in one transaction. Returns the number of events taken.
+  @discardableResult
+  func pump() -> Int {
+    converter.withLock { batch in
+      let events = subscription.drain()
+      guard !events.isEmpty else { return 0 }
+      let (spans, chunks) = batch.convert(events)
+      do {
+        try store.write(spans: spans, chunks: chunks)
+        recordSuccess(spans: spans.count, chunks: chunks.count)
+      } catch {
+        writeSeparately(spans: spans, chunks: chunks, firstError: error)
+      }
+      return events.count
+    }
+  }
+
+  /// After a failed batch, writes it again one trace at a time, so that one bad trace (or a
+  /// transient failure) does not lose the others. Each trace that still fails counts as a failure.
+  private func writeSeparately(spans: [SpanData], chunks: [StoredChunk], firstError: any Error) {
+    var groups: [String: (spans: [SpanData], chunks: [StoredChunk])] = [:]
+    for span in spans { groups[span.traceId, default: ([], [])].spans.append(span) }
+    for chunk in chunks { groups[chunk.traceId, default: ([], [])].chunks.append(chunk) }
+    guard groups.count > 1 else {
+      recordFailure(firstError)
+      return
+    }
+    for group in groups.values {
+      do {
+        try store.write(spans: group.spans, chunks: group.chunks)
+        recordSuccess(spans: group.spans.count, chunks: group.chunks.count)
+      } catch {
+        recordFailure(error)
+      }
+    }
+  }
+
+  private func recordSuccess(spans: Int, chunks: Int) {
+    stats.withLock { stats in
+      stats.spans += spans
+      stats.chunks += chunks
+      stats.transactions += 1
+    }
+  }
+
+  private func recordFailure(_ error: any Error) {
+    stats.withLock { stats in
+      stats.failures += 1
+      stats.lastError = "\(error)"
+    }
+  }
+}
