@@ -7,12 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 peer=1
-[ "${1:-}" = "--no-peer" ] && peer=0
+if [ "${1:-}" = "--no-peer" ]; then peer=0; shift; fi
 
 echo "== machine: $(nproc) cores, loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
 swift build -c release --product FlowsBenchmarks 2>&1 | tail -1
-swift_json=$(./.build/release/FlowsBenchmarks --json)
-./.build/release/FlowsBenchmarks --report-from "$swift_json"
+swift_json=$(./.build/release/FlowsBenchmarks --json "$@")
 
 if [ "$peer" = 1 ]; then
   venv=Benchmarks/.venv

@@ -1,54 +1,180 @@
 import Flows
 import Foundation
+import TraceStore
 
-let runtime = FlowRuntime()
-let sub = runtime.bus.subscribe()
-if CommandLine.arguments.contains("--nosub") { runtime.bus.unsubscribe(sub) }
-let trivial = runtime.defineFlow("trivial") { (s: String) in s }
-let steps = runtime.defineFlow("steps") { (s: String) in
-  let a = try await run("a") { s + "a" }
-  return try await run("b") { a + "b" }
-}
-let consumer = Task.detached {
-  var n = 0
-  var batch: [TraceEvent] = []
-  var keep: [[TraceEvent]] = []
-  let hoard = CommandLine.arguments.contains("--hoard")
-  while await sub.nextBatch(into: &batch) {
-    n += batch.count
-    if hoard { keep.append(batch); batch = [] }
-    try? await Task.sleep(for: .milliseconds(Int(ProcessInfo.processInfo.environment["SLEEP_MS"] ?? "2") ?? 2))
+// Flowscope benchmarks (release mode): traced flow invocations and trace store ingest.
+// Human-readable lines go to standard error; `--json` prints the results as one JSON object on
+// standard output (Benchmarks/run.sh uses it for the side-by-side ratio).
+
+let arguments = CommandLine.arguments
+let wantsJSON = arguments.contains("--json")
+let quick = arguments.contains("--quick")
+
+try await Task.detached { try await runAll() }.value
+
+nonisolated func runAll() async throws {
+  var results = JSONObject()
+  let iterations = quick ? 20_000 : 200_000
+  log("== flow invocations (\(iterations) runs, best of 3, after 2 000 warm-up runs)")
+
+  // Delivered: every span goes through the event bus to a subscriber that takes batches.
+  let delivered = DeliveredSetup()
+  results["trivial"] = try await measure("trivial flow, spans delivered to a bus subscriber", iterations) {
+    _ = try await delivered.trivial("x")
   }
-  return n
+  results["two_steps"] = try await measure("flow with 2 run() steps, spans delivered", iterations) {
+    _ = try await delivered.twoSteps("x")
+  }
+  let action = try delivered.runtime.registry.requireFlow(named: "twoSteps")
+  results["two_steps_json"] = try await measure("same flow through the JSON action path", iterations) {
+    _ = try await action.run("x")
+  }
+  results["spans_delivered"] = .integer(Int64(delivered.stop()))
+
+  // Persisted: the SQLite store writer is the subscriber; the time includes writing every span.
+  let persisted = try PersistedSetup()
+  let persistedRuns = quick ? 10_000 : 50_000
+  results["two_steps_persisted"] = try await persisted.measure(runs: persistedRuns)
+
+  // Store ingest: batches of realistic spans written straight to the store.
+  results["store_ingest"] = try ingest(spans: quick ? 50_000 : 200_000)
+
+  if wantsJSON { print(JSONValue.object(results).serialized()) }
 }
-nonisolated func bench(_ label: String, _ n: Int, _ body: () async throws -> Void) async throws {
-  for _ in 0..<1000 { try await body() }
-  var best = Double.infinity
+
+func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
+/// Runs `body` `iterations` times, three times, and reports the best µs per call.
+func measure(_ label: String, _ iterations: Int, _ body: () async throws -> Void) async throws -> JSONValue {
+  for _ in 0..<2_000 { try await body() }
+  var runs: [Double] = []
   for _ in 0..<3 {
-    let t0 = ContinuousClock.now
-    for _ in 0..<n { try await body() }
-    let d = ContinuousClock.now - t0
-    best = min(best, Double(d.components.attoseconds) / 1e12 / Double(n) + Double(d.components.seconds) * 1e6 / Double(n))
+    let start = ContinuousClock.now
+    for _ in 0..<iterations { try await body() }
+    runs.append(microseconds(ContinuousClock.now - start) / Double(iterations))
   }
-  print(label, String(format: "%.2f us", best))
+  let best = runs.min() ?? 0
+  let median = runs.sorted()[1]
+  log("  \(label.padding(toLength: 56, withPad: " ", startingAt: 0)) \(format(best)) µs  (median \(format(median)))")
+  return ["best_us": .number(best), "median_us": .number(median)]
 }
-nonisolated func main() async throws {
-if let i = CommandLine.arguments.firstIndex(of: "--profile-steps"), let n = Int(CommandLine.arguments[i + 1]) {
-  var events: [TraceEvent] = []
-  for _ in 0..<n { _ = try await steps("x"); if sub.pendingCount > 1000 { events = sub.drain(); events.removeAll() } }
-  return
+
+func microseconds(_ duration: Duration) -> Double {
+  Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
 }
-if CommandLine.arguments.contains("--pub") {
-  let bus2 = EventBus()
-  let s2 = bus2.subscribe()
-  let t2 = Task.detached { var b: [TraceEvent] = []; while await s2.nextBatch(into: &b) { try? await Task.sleep(for: .milliseconds(2)) } }
-  let r = FlowResult<String>.self; _ = r
-  try await bench("publish runFinished", 1_000_000) { bus2.publish(.chunk(StreamChunk(traceId: TraceID(high: 1, low: 2), spanId: SpanID(3), index: 0, time: 0, value: .json(.null)))) }
-  _ = t2
+
+func format(_ value: Double) -> String { String(format: "%.2f", value) }
+
+/// A runtime with the two benchmark flows and a subscriber that drains the bus in batches.
+final class DeliveredSetup: Sendable {
+  let runtime = FlowRuntime()
+  let trivial: Flow<String, String, Never>
+  let twoSteps: Flow<String, String, Never>
+  let subscription: EventSubscription
+  let consumer: Task<Int, Never>
+
+  init() {
+    trivial = runtime.defineFlow("trivial") { (text: String) in text }
+    twoSteps = Self.defineTwoSteps(in: runtime)
+    let subscription = runtime.bus.subscribe(name: "benchmark")
+    self.subscription = subscription
+    consumer = Task.detached {
+      var count = 0
+      var batch: [TraceEvent] = []
+      while await subscription.nextBatch(into: &batch) {
+        count += batch.count
+        try? await Task.sleep(for: .milliseconds(2))
+      }
+      return count
+    }
+  }
+
+  static func defineTwoSteps(in runtime: FlowRuntime) -> Flow<String, String, Never> {
+    runtime.defineFlow("twoSteps") { (text: String) in
+      let a = try await run("a") { text + "a" }
+      return try await run("b") { a + "b" }
+    }
+  }
+
+  func stop() -> Int {
+    let pending = subscription.pendingCount
+    subscription.finish()
+    return pending
+  }
 }
-try await bench("trivial", 100_000) { _ = try await trivial("x") }
-try await bench("steps", 100_000) { _ = try await steps("x") }
-let action = runtime.registry.flow(named: "steps")!
-try await bench("json steps", 100_000) { _ = try await action.run("x") }
+
+/// A runtime whose bus feeds a TraceStoreWriter on a temporary database.
+final class PersistedSetup: Sendable {
+  let runtime = FlowRuntime()
+  let store: TraceStore
+  let writer: TraceStoreWriter
+  let directory: URL
+
+  init() throws {
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent("flowscope-bench-\(UUID().uuidString)")
+    store = try TraceStore(path: directory.appendingPathComponent("traces.sqlite").path)
+    writer = TraceStoreWriter(store: store, bus: runtime.bus)
+  }
+
+  func measure(runs: Int) async throws -> JSONValue {
+    let flow = DeliveredSetup.defineTwoSteps(in: runtime)
+    let start = ContinuousClock.now
+    for _ in 0..<runs { _ = try await flow("x") }
+    let flowsDone = ContinuousClock.now
+    await writer.flush()
+    let end = ContinuousClock.now
+    let stored = try store.traceCount()
+    let perRun = microseconds(flowsDone - start) / Double(runs)
+    let total = microseconds(end - start) / 1e6
+    let spansPerSecond = Double(runs * 3) / total
+    log("== 2-step flow with the SQLite writer attached (\(runs) runs, \(stored) traces stored)")
+    log("  flow side \(format(perRun)) µs per run; all \(runs * 3) spans on disk after \(format(total)) s = \(Int(spansPerSecond)) spans/s end to end")
+    await writer.stop()
+    try? FileManager.default.removeItem(at: directory)
+    return [
+      "flow_us": .number(perRun), "end_to_end_seconds": .number(total), "spans_per_second": .number(spansPerSecond),
+      "traces_stored": .integer(Int64(stored)),
+    ]
+  }
 }
-try await Task.detached { try await main() }.value
+
+/// Upserts pre-built spans (shaped like a flow with steps) in batches of 1 000.
+func ingest(spans count: Int) throws -> JSONValue {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flowscope-ingest-\(UUID().uuidString)")
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let store = try TraceStore(path: directory.appendingPathComponent("traces.sqlite").path)
+  var spans: [SpanData] = []
+  spans.reserveCapacity(count)
+  for i in 0..<count {
+    let traceId = TraceID(high: 1, low: UInt64(i / 3 + 1)).hex
+    let root = SpanID(UInt64(i / 3 * 3 + 1)).hex
+    let isRoot = i % 3 == 0
+    let name = isRoot ? "menuFlow" : "step-\(i % 3)"
+    var attributes: JSONObject = [
+      "genkit:type": .string(isRoot ? "action" : "flowStep"), "genkit:name": .string(name),
+      "genkit:path": .string(isRoot ? "/{menuFlow,t:flow}" : "/{menuFlow,t:flow}/{\(name),t:flowStep}"),
+      "genkit:input": #"{"theme":"pirate"}"#, "genkit:output": #"{"item":"Blackbeard's Chowder","price":12.5}"#,
+      "genkit:state": "success",
+    ]
+    if isRoot {
+      attributes["genkit:metadata:subtype"] = "flow"
+      attributes["genkit:isRoot"] = true
+    }
+    spans.append(
+      SpanData(
+        spanId: SpanID(UInt64(i + 1)).hex, traceId: traceId, parentSpanId: isRoot ? nil : root,
+        startTime: 1_782_000_000_000 + Double(i), endTime: 1_782_000_000_000 + Double(i) + 0.5,
+        attributes: attributes, displayName: name))
+  }
+  let start = ContinuousClock.now
+  var index = 0
+  while index < spans.count {
+    let end = min(index + 1_000, spans.count)
+    try store.upsert(Array(spans[index..<end]))
+    index = end
+  }
+  let seconds = microseconds(ContinuousClock.now - start) / 1e6
+  let rate = Double(count) / seconds
+  log("== store ingest: \(count) spans in batches of 1 000: \(format(seconds)) s = \(Int(rate)) spans/s")
+  return ["spans": .integer(Int64(count)), "seconds": .number(seconds), "spans_per_second": .number(rate)]
+}

@@ -50,8 +50,14 @@ public enum DemoModel {
 
   /// The scripted reply to a request.
   static func respond(to request: GenerateRequest) -> Message {
-    let prompt = request.messages.last(where: { $0.role == .user })?.text ?? ""
-    let answered = Set(request.messages.flatMap { $0.content.compactMap(\.toolResponse).map(\.name) })
+    // Only the exchange since the latest user message counts: an earlier question's tool calls
+    // must not stop a new question from calling the tools again.
+    let lastUser = request.messages.lastIndex(where: { $0.role == .user })
+    let prompt = lastUser.map { request.messages[$0].text } ?? ""
+    let results = request.messages[(lastUser ?? request.messages.startIndex)...].flatMap {
+      $0.content.compactMap(\.toolResponse)
+    }
+    let answered = Set(results.map(\.name))
     if let tools = request.tools, request.toolChoice != "none",
       let next = tools.first(where: { !answered.contains($0.name) })
     {
@@ -60,7 +66,6 @@ public enum DemoModel {
     if let schema = request.output?.schema {
       return .model(sample(for: schema, prompt: prompt, key: "").serialized())
     }
-    let results = request.messages.flatMap { $0.content.compactMap(\.toolResponse) }
     if !results.isEmpty { return .model(summary(of: results, prompt: prompt)) }
     return .model(chatReply(to: prompt, turn: request.messages.filter { $0.role == .user }.count))
   }
@@ -88,8 +93,10 @@ public enum DemoModel {
 
   /// The city named in the text: a known city, else the capitalised word after "in", else Paris.
   static func city(in text: String) -> String {
-    if let known = knownCities.first(where: { text.localizedCaseInsensitiveContains($0) }) { return known }
     let words = text.split(whereSeparator: { !$0.isLetter && $0 != "-" }).map(String.init)
+    // Whole words only: "Rome" is not in "chromebook".
+    let lowered = " " + words.joined(separator: " ").lowercased() + " "
+    if let known = knownCities.first(where: { lowered.contains(" " + $0.lowercased() + " ") }) { return known }
     for (i, word) in words.enumerated() where word.lowercased() == "in" && i + 1 < words.count {
       let candidate = words[i + 1]
       if candidate.first?.isUppercase == true { return candidate }
@@ -165,7 +172,8 @@ public enum DemoModel {
   static func chatReply(to prompt: String, turn: Int) -> String {
     let lower = prompt.lowercased()
     if lower.isEmpty { return "Hello! Ask me anything — I am the offline demo model, so my answers are scripted." }
-    if lower.contains("hello") || lower.contains("hi ") || lower.hasPrefix("hi") {
+    let words = Set(lower.split(whereSeparator: { !$0.isLetter }).map(String.init))
+    if !words.isDisjoint(with: ["hello", "hi", "hey"]) {
       return "Hello! I am the offline demo assistant. I stream my answers word by word so you can watch them arrive."
     }
     if lower.contains("joke") {

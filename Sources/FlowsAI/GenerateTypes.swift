@@ -24,9 +24,11 @@ public struct GenerationUsage: Codable, Sendable, Hashable {
 
   public static func + (lhs: GenerationUsage, rhs: GenerationUsage) -> GenerationUsage {
     func add(_ a: Int?, _ b: Int?) -> Int? { a == nil && b == nil ? nil : (a ?? 0) + (b ?? 0) }
+    // A usage decoded without `totalTokens` still has a total: input + output.
+    func total(_ u: GenerationUsage) -> Int? { u.totalTokens ?? u.inputTokens.flatMap { i in u.outputTokens.map { i + $0 } } }
     return GenerationUsage(
       inputTokens: add(lhs.inputTokens, rhs.inputTokens), outputTokens: add(lhs.outputTokens, rhs.outputTokens),
-      totalTokens: add(lhs.totalTokens, rhs.totalTokens))
+      totalTokens: add(total(lhs), total(rhs)))
   }
 }
 

@@ -88,6 +88,30 @@ extension Part: Codable {
   }
 }
 
+extension Part: JSONSchemaProviding {
+  /// Genkit's part union, one object shape per kind (derivation cannot see the alternatives of the
+  /// hand-written decoder, and would require `data` on every part).
+  public static var jsonSchema: JSONValue {
+    func kind(_ key: String, _ schema: JSONValue) -> JSONValue {
+      ["type": "object", "properties": [key: schema, "metadata": ["type": "object"]], "required": [.string(key)]]
+    }
+    func call(_ payload: String) -> JSONValue {
+      ["type": "object", "properties": ["name": ["type": "string"], "ref": ["type": "string"], payload: [:]], "required": ["name"]]
+    }
+    return [
+      "anyOf": [
+        kind("text", ["type": "string"]),
+        kind(
+          "media",
+          ["type": "object", "properties": ["url": ["type": "string"], "contentType": ["type": "string"]], "required": ["url"]]),
+        kind("toolRequest", call("input")),
+        kind("toolResponse", call("output")),
+        kind("data", [:]),
+      ]
+    ]
+  }
+}
+
 extension Part {
   public var text: String? { if case .text(let t) = self { return t } else { return nil } }
   public var toolRequest: ToolRequest? { if case .toolRequest(let r) = self { return r } else { return nil } }

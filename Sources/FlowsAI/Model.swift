@@ -1,4 +1,5 @@
 import Flows
+import Synchronization
 
 /// What a model can do, published in its action metadata (`metadata.model` as Genkit does).
 public struct ModelInfo: Sendable, Hashable {
@@ -57,12 +58,14 @@ public struct Model: Sendable {
   }
 
   func generateTraced(
-    _ request: GenerateRequest, onChunk: (@Sendable (GenerateResponseChunk) -> Void)?
+    _ request: GenerateRequest, onChunk: (@Sendable (GenerateResponseChunk) -> Void)?,
+    onStart: (@Sendable (SpanInfo) -> Void)? = nil
   ) async throws -> (response: GenerateResponse, span: SpanInfo) {
     let handler = self.handler
     return try await runtime.traced(
       name, kind: .model, input: .encodable(request), actionKey: key, recordOutput: { .encodable($0.response) }
     ) { span in
+      onStart?(span)
       var response = try await handler(request, ModelStreamer(sink: onChunk))
       if response.latencyMs == nil {
         response.latencyMs = ((TraceClock.nowMilliseconds() - span.startTime) * 10).rounded() / 10
@@ -88,7 +91,20 @@ public struct Model: Sendable {
       if let deliver = options.onChunk {
         sink = { chunk in deliver((try? JSONValueEncoder().encode(chunk)) ?? .null) }
       }
-      let (response, span) = try await model.generateTraced(request, onChunk: sink)
+      let started = Mutex<String?>(nil)
+      let notify = options.onTraceStarted
+      let response: GenerateResponse
+      let span: SpanInfo
+      do {
+        (response, span) = try await model.generateTraced(request, onChunk: sink) { span in
+          started.withLock { $0 = span.traceId.hex }
+          notify?(span.traceId.hex, span.spanId.hex)
+        }
+      } catch {
+        var flowError = FlowError(wrapping: error)
+        flowError.traceId = flowError.traceId ?? started.withLock { $0 }
+        throw flowError
+      }
       return ActionRunResult(
         result: try JSONValueEncoder().encode(response), traceId: span.traceId.hex, spanId: span.spanId.hex)
     }

@@ -12,18 +12,18 @@ public struct Tool<Input: Codable & Sendable, Output: Codable & Sendable>: Senda
 
   /// Calls the tool directly (traced).
   public func callAsFunction(_ input: Input) async throws -> Output {
+    try await callTraced(input, onSpan: nil)
+  }
+
+  /// Calls the tool in its span, handing the span to `onSpan` as soon as it starts.
+  func callTraced(_ input: Input, onSpan: (@Sendable (SpanInfo) -> Void)?) async throws -> Output {
     let body = self.body
     return try await runtime.traced(
       name, kind: .tool, input: .encodable(input), actionKey: "/tool/" + name, recordOutput: { .encodable($0) }
-    ) { _ in try await body(input) }
-  }
-
-  func callTraced(_ input: Input) async throws -> (output: Output, span: SpanInfo) {
-    let body = self.body
-    return try await runtime.traced(
-      name, kind: .tool, input: .encodable(input), actionKey: "/tool/" + name,
-      recordOutput: { .encodable($0.output) }
-    ) { span in (try await body(input), span) }
+    ) { span in
+      onSpan?(span)
+      return try await body(input)
+    }
   }
 
   /// The tool with JSON input and output, as the generate loop calls it.
@@ -42,8 +42,7 @@ public struct Tool<Input: Codable & Sendable, Output: Codable & Sendable>: Senda
           throw FlowError(.invalidArgument, "tool \(tool.name): \(error.pathMessage)")
         }
       }
-      let (output, span) = try await tool.callTraced(typed)
-      onSpan?(span)
+      let output = try await tool.callTraced(typed, onSpan: onSpan)
       return try JSONValueEncoder().encode(output)
     }
   }
@@ -54,7 +53,8 @@ public struct AnyTool: Sendable {
   public let definition: ToolDefinition
   let invoke: @Sendable (JSONValue, (@Sendable (SpanInfo) -> Void)?) async throws -> JSONValue
 
-  /// A tool from a definition and a JSON function; `onSpan`, when given, receives the tool's span.
+  /// A tool from a definition and a JSON function; `onSpan`, when given, receives the tool's span
+  /// as soon as it starts.
   public init(
     definition: ToolDefinition,
     invoke: @escaping @Sendable (_ input: JSONValue, _ onSpan: (@Sendable (SpanInfo) -> Void)?) async throws -> JSONValue
@@ -90,9 +90,16 @@ extension FlowRuntime {
           inputSchema: definition.inputSchema, outputSchema: definition.outputSchema)
       ) { input, options in
         let started = Mutex<SpanInfo?>(nil)
-        let output = try await erased.invoke(input) { span in
-          started.withLock { $0 = span }
-          options.onTraceStarted?(span.traceId.hex, span.spanId.hex)
+        let output: JSONValue
+        do {
+          output = try await erased.invoke(input) { span in
+            started.withLock { $0 = span }
+            options.onTraceStarted?(span.traceId.hex, span.spanId.hex)
+          }
+        } catch {
+          var flowError = FlowError(wrapping: error)
+          flowError.traceId = flowError.traceId ?? started.withLock { $0?.traceId.hex }
+          throw flowError
         }
         let span = started.withLock { $0 }
         return ActionRunResult(result: output, traceId: span?.traceId.hex ?? "", spanId: span?.spanId.hex ?? "")

@@ -142,11 +142,15 @@ public final class SpanError: Sendable {
     self.backtrace = backtrace
   }
 
-  /// `Type: message`, the span path, then native frames as `at function (file:line:col)`.
+  /// The loaded images, captured once: symbolication then only looks up function names (source
+  /// locations would need the DWARF line tables, which costs up to seconds in large debug binaries).
+  static let images = ImageMap.capture()
+
+  /// `Type: message`, the span path, then native frames as `at function + offset`.
   public var stack: String {
     if let cached = renderedStack.withLock({ $0 }) { return cached }
     var lines = ["\(errorType): \(message)", "    at \(logicalPath)"]
-    if let symbolicated = backtrace?.symbolicated() {
+    if let symbolicated = backtrace?.symbolicated(with: Self.images, options: [.useSymbolCache]) {
       for frame in symbolicated.frames.prefix(40) {
         var text = "\(frame)"
         if let range = text.range(of: "] ") { text = String(text[range.upperBound...]) }
