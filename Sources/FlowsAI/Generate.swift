@@ -44,6 +44,16 @@ public func generate(
   config: GenerationConfig? = nil, output: OutputConfig? = nil, toolChoice: String? = nil, maxTurns: Int = 5,
   toolErrors: ToolErrorHandling = .reportToModel, onChunk: (@Sendable (GenerateResponseChunk) -> Void)? = nil
 ) async throws -> GenerateResult {
+  try await generate(
+    model: model, prompt: prompt, system: system, messages: messages, tools: tools, config: config, output: output,
+    toolChoice: toolChoice, maxTurns: maxTurns, toolErrors: toolErrors, onChunk: onChunk, validateFinal: nil)
+}
+
+func generate(
+  model: Model, prompt: String?, system: String?, messages: [Message], tools: [AnyTool], config: GenerationConfig?,
+  output: OutputConfig?, toolChoice: String?, maxTurns: Int, toolErrors: ToolErrorHandling,
+  onChunk: (@Sendable (GenerateResponseChunk) -> Void)?, validateFinal: (@Sendable (GenerateResponse) throws -> Void)?
+) async throws -> GenerateResult {
   var conversation: [Message] = []
   if let system { conversation.append(.system(system)) }
   conversation += messages
@@ -51,7 +61,7 @@ public func generate(
   guard !conversation.isEmpty else { throw FlowError(.invalidArgument, "generate needs a prompt or messages") }
   let loop = GenerateLoop(
     model: model, tools: tools, config: config, output: output, toolChoice: toolChoice,
-    maxTurns: max(maxTurns, 1), toolErrors: toolErrors, onChunk: onChunk)
+    maxTurns: max(maxTurns, 1), toolErrors: toolErrors, onChunk: onChunk, validateFinal: validateFinal)
   return try await loop.turn(0, messages: conversation)
 }
 
@@ -66,8 +76,9 @@ public func generate<T: Decodable & Sendable>(
   let outputSchema = try schema ?? JSONSchemaDerivation.schema(for: T.self)
   let result = try await generate(
     model: model, prompt: prompt, system: system, messages: messages, tools: tools, config: config,
-    output: OutputConfig(format: "json", schema: outputSchema, constrained: true), maxTurns: maxTurns,
-    toolErrors: toolErrors, onChunk: onChunk)
+    output: OutputConfig(format: "json", schema: outputSchema, constrained: true), toolChoice: nil, maxTurns: maxTurns,
+    toolErrors: toolErrors, onChunk: onChunk,
+    validateFinal: { response in _ = try StructuredOutput.decode(T.self, from: response.text, schema: outputSchema) })
   return try StructuredOutput.decode(T.self, from: result.text, schema: outputSchema)
 }
 
@@ -80,6 +91,7 @@ struct GenerateLoop: Sendable {
   let maxTurns: Int
   let toolErrors: ToolErrorHandling
   let onChunk: (@Sendable (GenerateResponseChunk) -> Void)?
+  let validateFinal: (@Sendable (GenerateResponse) throws -> Void)?
 
   /// The `generate` span's input, shaped like Genkit's GenerateActionOptions.
   func options(_ messages: [Message]) -> JSONValue {
@@ -104,7 +116,8 @@ struct GenerateLoop: Sendable {
       if let onChunk {
         sink = { chunk in
           var indexed = chunk
-          indexed.index = index
+          // Genkit numbers chunks by message: model turns are messages 0, 2, 4… (tool messages between).
+          indexed.index = index * 2
           onChunk(indexed)
         }
       }
@@ -112,15 +125,20 @@ struct GenerateLoop: Sendable {
       guard var message = response.message else {
         throw FlowError(.internal, "model \(model.name) returned no message (finish reason: \(response.finishReason?.rawValue ?? "none"))")
       }
+      var usedRefs = Set(message.toolRequests.compactMap(\.ref))
       message.content = message.content.enumerated().map { position, part in
         guard case .toolRequest(var request) = part, request.ref == nil else { return part }
-        request.ref = String(position)
+        var ref = String(position)
+        while usedRefs.contains(ref) { ref += "'" }
+        usedRefs.insert(ref)
+        request.ref = ref
         return .toolRequest(request)
       }
       var history = messages + [message]
       let requests = message.toolRequests
       let usage = response.usage ?? GenerationUsage()
       guard !requests.isEmpty, !tools.isEmpty else {
+        try validateFinal?(response)
         return GenerateResult(response: response, messages: history, usage: usage, turns: 1)
       }
       guard index + 1 < maxTurns else {

@@ -120,7 +120,7 @@ struct Recipe: Codable, Sendable, Equatable {
       model: setup.model, prompt: Self.weatherPrompt, tools: setup.tools, onChunk: { chunks.append($0) })
     let received = chunks.value
     #expect(received.count > 3)
-    #expect(Set(received.compactMap(\.index)) == [2], "tool-request turns are not streamed")
+    #expect(Set(received.compactMap(\.index)) == [4], "only the third model turn (message 4) streams text")
     #expect(received.map(\.text).joined() == result.text)
   }
 

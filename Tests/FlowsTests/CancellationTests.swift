@@ -87,7 +87,7 @@ private func sleepyFlow(_ runtime: FlowRuntime, started: Signal) -> Flow<String,
     #expect(try spans.named("ticker").attr("flowscope:status") == "CANCELLED")
   }
 
-  @Test(.disabled("bug: breaking out of `for try await` over a FlowStream does not cancel the flow while the FlowStream value is alive (the AsyncThrowingStream only terminates when every copy is gone)"))
+  @Test
   func abandoningStreamIterationCancelsTheFlow() async throws {
     let runtime = FlowRuntime()
     let flow = runtime.defineStreamingFlow("endless") { (_: String, ctx: FlowContext<Int>) -> String in

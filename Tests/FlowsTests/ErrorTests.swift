@@ -251,7 +251,7 @@ import Testing
     #expect(runSummaries(events).first?.error == nil)
   }
 
-  @Test(.disabled("bug: failure source is decided by the last failed child's (type, message), so re-throwing an earlier child's error after a later child failed marks the parent as a source"))
+  @Test
   func rethrowingAnEarlierChildErrorAfterAFailedFallbackDoesNotMakeTheParentASource() async throws {
     let runtime = FlowRuntime()
     let subscription = runtime.bus.subscribe()

@@ -67,7 +67,7 @@ import Testing
     defer { cli.cleanUp() }
     let result = try cli.run(["run", "nopeFlow", "{}"])
     #expect(result.status == 1)
-    #expect(result.stderr.contains("NOT_FOUND: flow 'nopeFlow' not found (known flows: failingFlow, jokeFlow"))
+    #expect(result.stderr.contains("NOT_FOUND: flow 'nopeFlow' not found (known flows: chatFlow, failingFlow, jokeFlow"))
   }
 
   @Test func failingFlowReportsStatusAndFailureSource() throws {

@@ -71,7 +71,8 @@ import Testing
     let cli = try CLIHarness()
     defer { cli.cleanUp() }
     let result = try cli.run(["flows"], db: false)
-    #expect(result.stdout.contains("jokeFlow     ⇣  input {subject: string, count?: integer}"))
+    #expect(result.stdout.contains("jokeFlow      ⇣  input {subject: string, count?: integer}"))
+    #expect(result.stdout.contains("menuFlow         input {theme: string, courses?: integer}"), "non-streaming flows have no marker")
     #expect(result.stdout.contains("menuFlow"))
     let json = try cli.run(["flows", "--json"], db: false).stdout
     let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]

@@ -9,6 +9,13 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
   /// Column in characters (1-based).
   public var column: Int
 
+  public init(reason: String, offset: Int, line: Int, column: Int) {
+    self.reason = reason
+    self.offset = offset
+    self.line = line
+    self.column = column
+  }
+
   public var description: String { "invalid JSON at line \(line), column \(column): \(reason)" }
 }
 

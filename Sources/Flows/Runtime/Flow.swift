@@ -131,6 +131,9 @@ public struct Flow<Input: Codable & Sendable, Output: Codable & Sendable, Chunk:
 }
 
 /// A running flow's stream of chunks and its eventual output.
+///
+/// Iterating ends when the flow ends (with its error, if it failed). Leaving the loop early
+/// (`break`, or the iterating task being cancelled) cancels the flow, as does `cancel()`.
 public struct FlowStream<Chunk: Sendable, Output: Sendable>: AsyncSequence, Sendable {
   public typealias Element = Chunk
   public let chunks: AsyncThrowingStream<Chunk, any Error>
@@ -145,5 +148,38 @@ public struct FlowStream<Chunk: Sendable, Output: Sendable>: AsyncSequence, Send
   /// Cancels the flow.
   public func cancel() { task.cancel() }
 
-  public func makeAsyncIterator() -> AsyncThrowingStream<Chunk, any Error>.Iterator { chunks.makeAsyncIterator() }
+  public func makeAsyncIterator() -> Iterator {
+    Iterator(base: chunks.makeAsyncIterator(), abandon: AbandonGuard(task: task))
+  }
+
+  /// Iterates the chunks; dropping it before the end cancels the flow.
+  public struct Iterator: AsyncIteratorProtocol {
+    var base: AsyncThrowingStream<Chunk, any Error>.Iterator
+    let abandon: AbandonGuard
+
+    public mutating func next() async throws -> Chunk? {
+      do {
+        guard let chunk = try await base.next() else {
+          abandon.disarm()
+          return nil
+        }
+        return chunk
+      } catch {
+        abandon.disarm()
+        throw error
+      }
+    }
+  }
+
+  /// Cancels the flow's task when the last iterator copy goes away before the stream ended.
+  final class AbandonGuard: Sendable {
+    let task: Task<FlowResult<Output>, any Error>
+    private let armed = Atomic<Bool>(true)
+
+    init(task: Task<FlowResult<Output>, any Error>) { self.task = task }
+
+    func disarm() { armed.store(false, ordering: .relaxed) }
+
+    deinit { if armed.load(ordering: .relaxed) { task.cancel() } }
+  }
 }

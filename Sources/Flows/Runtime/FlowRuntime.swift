@@ -141,8 +141,8 @@ public final class FlowRuntime: Sendable {
     }
     let errorType = String(describing: type(of: error))
     let note = FailureNote(errorType: errorType, message: message)
-    let childClaimed = span.failureNote.withLock { $0.map { $0.errorType == errorType && $0.message == message } ?? false }
-    if let parent = span.parent { parent.failureNote.withLock { $0 = note } }
+    let childClaimed = span.failureNotes.withLock { $0.contains(note) }
+    if let parent = span.parent { parent.failureNotes.withLock { $0.append(note) } }
     if !childClaimed, backtrace == nil { backtrace = try? Backtrace.capture() }
     return SpanError(
       status: status, message: message, errorType: errorType, isFailureSource: !childClaimed,

@@ -7,7 +7,9 @@ public enum SchemaSummary {
       return options.prefix(6).map { $0.serialized() }.joined(separator: " | ") + (options.count > 6 ? " | …" : "")
     }
     if let alternatives = (s["anyOf"] ?? s["oneOf"])?.arrayValue {
-      return alternatives.map { describe($0, depth: depth) }.joined(separator: " | ")
+      let described = alternatives.map { describe($0, depth: depth) }
+      let distinct = described.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+      return distinct.joined(separator: " | ")
     }
     if let ref = s["$ref"]?.stringValue { return ref.split(separator: "/").last.map(String.init) ?? ref }
     let types = s["type"]?.arrayValue?.compactMap(\.stringValue) ?? [s["type"]?.stringValue].compactMap { $0 }
@@ -29,7 +31,8 @@ public enum SchemaSummary {
       return "{" + fields.joined(separator: ", ") + "}" + suffix
     case "array":
       let items = describe(s["items"], depth: depth)
-      return (items.contains(" ") && !items.hasPrefix("{") ? "(\(items))" : items) + "[]" + suffix
+      let isUnion = items.contains(" | ")
+      return (isUnion ? "(\(items))" : items) + "[]" + suffix
     case .some(let type):
       return ([type] + nonNull.dropFirst()).joined(separator: " | ") + suffix
     case .none:

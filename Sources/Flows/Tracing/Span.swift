@@ -26,7 +26,8 @@ public final class SpanInfo: Sendable {
   /// Free-form labels written as-is (e.g. `genkitx:*` telemetry labels), on root spans.
   public let labels: [String: String]
 
-  let failureNote = Mutex<FailureNote?>(nil)
+  /// What failed children reported, so only the innermost span claims an error it propagates.
+  let failureNotes = Mutex<[FailureNote]>([])
 
   init(
     traceId: TraceID, spanId: SpanID, parent: SpanInfo?, remoteParentSpanId: SpanID? = nil, name: String,
@@ -97,7 +98,7 @@ public final class SpanInfo: Sendable {
 }
 
 /// What a failed child told its parent, so only the innermost span claims the failure.
-struct FailureNote: Sendable {
+struct FailureNote: Sendable, Equatable {
   var errorType: String
   var message: String
 }

@@ -1,0 +1,62 @@
+import AsyncHTTPClient
+import Flows
+import FlowsAI
+import NIOCore
+
+/// Reads a chat-completions SSE stream: parses events, forwards text deltas as chunks, and
+/// assembles the final response.
+struct ChatStreamReader: Sendable {
+  let baseURL: String
+  let streamer: ModelStreamer
+
+  func read(_ body: HTTPClientResponse.Body) async throws -> GenerateResponse {
+    var parser = SSEParser()
+    var accumulator = ChatStreamAccumulator()
+    var sawDone = false
+    do {
+      for try await buffer in body {
+        try Task.checkCancellation()
+        // After `[DONE]` the rest is drained, not abandoned: leaving a response unread makes the
+        // client close a connection that the pool may already be handing to the next request.
+        guard !sawDone else { continue }
+        try parser.parse(buffer.readableBytesView) { event in try handle(event, &accumulator, &sawDone) }
+      }
+    } catch {
+      let mapped = OpenAIErrorMapper.transportError(error, baseURL: baseURL, duringStream: true)
+      // A connection lost after the answer was complete does not matter; anything else does.
+      guard !(mapped is CancellationError), !(error is FlowError), sawDone || accumulator.finished else {
+        throw mapped
+      }
+    }
+    try Task.checkCancellation()
+    try parser.finish { event in try handle(event, &accumulator, &sawDone) }
+    guard sawDone || accumulator.finished else {
+      let received = accumulator.chunkCount == 1 ? "1 chunk" : "\(accumulator.chunkCount) chunks"
+      throw FlowError(
+        .unavailable,
+        "model stream ended early: the model server at \(baseURL) closed the stream after \(received) "
+          + "without a finish reason or [DONE]")
+    }
+    return accumulator.response()
+  }
+
+  private func handle(_ event: SSEEvent, _ accumulator: inout ChatStreamAccumulator, _ sawDone: inout Bool) throws {
+    guard !sawDone else { return }
+    if event.isDone {
+      sawDone = true
+      return
+    }
+    if event.data.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+    let chunk: JSONValue
+    do {
+      chunk = try JSONValue(parsing: event.data)
+    } catch {
+      throw FlowError(
+        .internal, "malformed stream chunk from the model server (\(error)): \(OpenAIErrorMapper.excerpt(event.text))")
+    }
+    let piece = try accumulator.apply(chunk)
+    if !piece.isEmpty {
+      streamer.send(GenerateResponseChunk(role: .model, content: [.text(piece)]))
+    }
+  }
+}

@@ -1,0 +1,183 @@
+import AsyncHTTPClient
+import Flows
+import FlowsAI
+import FlowsOpenAI
+import Foundation
+import Synchronization
+import Testing
+
+// MARK: - Fixtures
+
+/// The text of a file in `Tests/FlowsOpenAITests/Fixtures` (captures of real llama-server answers).
+func fixture(_ name: String) throws -> String {
+  let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+  return try String(contentsOf: url, encoding: .utf8)
+}
+
+// MARK: - Models over the stub
+
+/// A runtime with an OpenAI-compatible model pointing at `server`.
+func makeModel(
+  _ server: StubServer, timeout: Duration = .seconds(30), apiKey: String? = nil,
+  responseFormat: OpenAICompatibleConfiguration.ResponseFormat = .jsonSchema, includeUsage: Bool = true,
+  extraHeaders: [String: String] = [:], runtime: FlowRuntime = FlowRuntime()
+) -> Model {
+  let configuration = OpenAICompatibleConfiguration(
+    baseURL: server.baseURL, model: "stub-model", apiKey: apiKey, timeout: timeout, extraHeaders: extraHeaders,
+    responseFormat: responseFormat, includeUsageInStream: includeUsage)
+  return runtime.defineOpenAICompatibleModel(configuration: configuration)
+}
+
+/// Runs `body` against a stub started with `script`, stopping the stub afterwards.
+func withStub<T>(
+  _ script: @escaping @Sendable (StubRequest, Int) -> StubResponse, _ body: (StubServer) async throws -> T
+) async throws -> T {
+  let server = try await StubServer.start(script)
+  do {
+    let result = try await body(server)
+    await server.stop()
+    return result
+  } catch {
+    await server.stop()
+    throw error
+  }
+}
+
+func withStub<T>(_ responses: [StubResponse], _ body: (StubServer) async throws -> T) async throws -> T {
+  try await withStub({ _, index in responses[min(index, responses.count - 1)] }, body)
+}
+
+func withStub<T>(_ response: StubResponse, _ body: (StubServer) async throws -> T) async throws -> T {
+  try await withStub({ _, _ in response }, body)
+}
+
+// MARK: - SSE building
+
+/// `data: <json>\n\n` frames for the given chunk objects, followed by `data: [DONE]`.
+func sseFrames(_ chunks: [String], done: Bool = true, lineEnding: String = "\n") -> [String] {
+  var frames = chunks.map { "data: \($0)\(lineEnding)\(lineEnding)" }
+  if done { frames.append("data: [DONE]\(lineEnding)\(lineEnding)") }
+  return frames
+}
+
+/// A `chat.completion.chunk` with a text delta.
+func textChunk(_ text: String, finish: String? = nil) -> String {
+  let delta = JSONValue.object(JSONObject([("content", .string(text))])).serialized()
+  return chunk(delta: delta, finish: finish)
+}
+
+/// A `chat.completion.chunk` with the given delta JSON.
+func chunk(delta: String, finish: String? = nil) -> String {
+  let reason = finish.map { "\"\($0)\"" } ?? "null"
+  return #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"stub","choices":[{"index":0,"delta":\#(delta),"finish_reason":\#(reason)}]}"#
+}
+
+/// A usage-only final chunk (`choices: []`).
+func usageChunk(prompt: Int, completion: Int) -> String {
+  #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"stub","choices":[],"usage":{"prompt_tokens":\#(prompt),"completion_tokens":\#(completion),"total_tokens":\#(prompt + completion)}}"#
+}
+
+/// A whole `chat.completion` body with text content.
+func completion(_ text: String?, finish: String = "stop", usage: (Int, Int)? = (10, 5)) -> String {
+  let content = text.map { JSONValue.string($0).serialized() } ?? "null"
+  let usageJSON = usage.map { #","usage":{"prompt_tokens":\#($0.0),"completion_tokens":\#($0.1),"total_tokens":\#($0.0 + $0.1)}"# } ?? ""
+  return #"{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"stub","choices":[{"index":0,"message":{"role":"assistant","content":\#(content)},"finish_reason":"\#(finish)"}]\#(usageJSON)}"#
+}
+
+// MARK: - Errors
+
+/// Runs `body` and returns the error it throws (nil when it returns).
+func thrownError<T>(_ body: () async throws -> T) async -> (any Error)? {
+  do {
+    _ = try await body()
+    return nil
+  } catch {
+    return error
+  }
+}
+
+/// Runs `body`, requiring that it throws a `FlowError`, and returns it.
+func requireFlowError<T>(
+  sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T
+) async throws -> FlowError {
+  let error = await thrownError(body)
+  return try #require(
+    error as? FlowError, "expected a FlowError, got \(String(describing: error))", sourceLocation: sourceLocation)
+}
+
+// MARK: - Synchronization helpers
+
+/// A lock-protected value that `@Sendable` callbacks can write to and tests can read.
+final class Locked<Value: Sendable>: Sendable {
+  private let mutex: Mutex<Value>
+  init(_ value: Value) { mutex = Mutex(value) }
+  var value: Value { mutex.withLock { $0 } }
+  func mutate<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+}
+
+extension Locked {
+  func append<E>(_ element: E) where Value == [E] { mutate { $0.append(element) } }
+}
+
+/// A one-shot signal: `fire()` from any task, `wait()` returns once it has fired.
+final class Signal: Sendable {
+  private let stream: AsyncStream<Void>
+  private let continuation: AsyncStream<Void>.Continuation
+
+  init() {
+    (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+  }
+
+  func fire() { continuation.yield(()) }
+
+  func wait() async {
+    for await _ in stream { return }
+  }
+}
+
+/// Runs `body`, failing the test instead of hanging forever when it does not finish within a
+/// generous safety limit (a guard against a broken implementation, not a timing assertion).
+func withSafetyLimit<T: Sendable>(
+  _ limit: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation,
+  _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+  try await withThrowingTaskGroup(of: T?.self) { group in
+    group.addTask { try await body() }
+    group.addTask {
+      try await Task.sleep(for: limit)
+      return nil
+    }
+    defer { group.cancelAll() }
+    guard let first = try await group.next(), let value = first else {
+      Issue.record("did not finish within the safety limit of \(limit)", sourceLocation: sourceLocation)
+      throw CancellationError()
+    }
+    return value
+  }
+}
+
+// MARK: - Trace events
+
+/// Collects every event published on a runtime's bus while `body` runs.
+func collectEvents<T>(_ runtime: FlowRuntime, _ body: () async throws -> T) async throws -> (T, [TraceEvent]) {
+  let subscription = runtime.bus.subscribe(name: "test")
+  let result = try await body()
+  runtime.bus.unsubscribe(subscription)
+  var events: [TraceEvent] = []
+  for await batch in subscription { events += batch }
+  return (result, events)
+}
+
+/// Spans in the order they ended, in Genkit form.
+func endedSpans(_ events: [TraceEvent]) -> [SpanData] {
+  events.compactMap { event in
+    if case .spanEnded(let info, let outcome) = event { return SpanData(info, outcome: outcome) }
+    return nil
+  }
+}
+
+/// A chunk sink that ignores chunks when `streaming`, else nil (a non-streaming call).
+func ignoringChunks(_ streaming: Bool) -> (@Sendable (GenerateResponseChunk) -> Void)? {
+  guard streaming else { return nil }
+  return { (_: GenerateResponseChunk) in }
+}
