@@ -37,14 +37,14 @@ let package = Package(
     .target(
       name: "FlowscopeCLI",
       dependencies: [
-        "Flows", "FlowsAI", "TraceStore",
+        "Flows", "FlowsAI", "FlowsOpenAI", "TraceStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(name: "flowscope", dependencies: ["FlowscopeCLI"]),
     .executableTarget(
       name: "FlowsBenchmarks",
-      dependencies: ["Flows", "TraceStore"],
+      dependencies: ["Flows", "FlowsAI", "FlowsOpenAI", "TraceStore"],
       path: "Benchmarks/FlowsBenchmarks"
     ),
     .testTarget(name: "FlowsTests", dependencies: ["Flows"], exclude: ["Fixtures"]),

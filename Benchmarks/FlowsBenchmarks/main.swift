@@ -1,4 +1,6 @@
 import Flows
+import FlowsAI
+import FlowsOpenAI
 import Foundation
 import TraceStore
 
@@ -38,6 +40,12 @@ nonisolated func runAll() async throws {
 
   // Store ingest: batches of realistic spans written straight to the store.
   results["store_ingest"] = try ingest(spans: quick ? 50_000 : 200_000)
+
+  // The generate loop with an instant model: what the loop itself costs per model turn.
+  results["generate"] = try await generateOverhead(iterations: quick ? 5_000 : 50_000)
+
+  // SSE parsing of OpenAI-style stream frames.
+  results["sse"] = sseThroughput(frames: quick ? 200_000 : 1_000_000)
 
   if wantsJSON { print(JSONValue.object(results).serialized()) }
 }
@@ -177,4 +185,70 @@ func ingest(spans count: Int) throws -> JSONValue {
   let rate = Double(count) / seconds
   log("== store ingest: \(count) spans in batches of 1 000: \(format(seconds)) s = \(Int(rate)) spans/s")
   return ["spans": .integer(Int64(count)), "seconds": .number(seconds), "spans_per_second": .number(rate)]
+}
+
+/// µs per generate call with an instant scripted model: one turn (no tools) and two turns (one tool
+/// call, then the answer). Spans are recorded and delivered to a draining subscriber.
+func generateOverhead(iterations: Int) async throws -> JSONValue {
+  let setup = DeliveredSetup()
+  let runtime = setup.runtime
+  let answer = GenerateResponse(message: .model("It is sunny."), finishReason: .stop, usage: GenerationUsage(inputTokens: 10, outputTokens: 3))
+  let toolCall = GenerateResponse(
+    message: Message(role: .model, content: [.toolRequest(ToolRequest(name: "getWeather", ref: "0", input: ["city": "Paris"]))]),
+    finishReason: .stop)
+  let model = runtime.defineModel("bench/instant") { request, _ in
+    let answered = request.messages.last?.role == .tool
+    return request.tools == nil || answered ? answer : toolCall
+  }
+  struct City: Codable, Sendable { var city: String }
+  let tool = runtime.defineTool("getWeather", description: "Weather") { (input: City) in "sunny in \(input.city)" }
+  log("== generate loop with an instant model (\(iterations) calls)")
+  let oneTurn = try await measure("generate, 1 turn (generate span + model span)", iterations) {
+    _ = try await generate(model: model, prompt: "Weather in Paris?")
+  }
+  let twoTurns = try await measure("generate, 2 turns with one tool call (5 spans)", iterations) {
+    _ = try await generate(model: model, prompt: "Weather in Paris?", tools: [tool.erased])
+  }
+  _ = setup.stop()
+  let perTurn = (twoTurns["best_us"]?.doubleValue ?? 0) / 2
+  log("  → \(format(perTurn)) µs per turn including its tool call")
+  return ["one_turn": oneTurn, "two_turns": twoTurns, "per_turn_us": .number(perTurn)]
+}
+
+/// Chunks per second through `SSEParser`, fed in 16 KiB reads, and with each delta decoded as JSON.
+func sseThroughput(frames: Int) -> JSONValue {
+  var stream: [UInt8] = []
+  let frame = Array(#"data: {"id":"chatcmpl-7","object":"chat.completion.chunk","created":1782000000,"model":"qwen","choices":[{"index":0,"delta":{"content":" word"},"finish_reason":null}]}"#.utf8) + [10, 10]
+  stream.reserveCapacity(frame.count * frames)
+  for _ in 0..<frames { stream.append(contentsOf: frame) }
+  func run(decode: Bool) -> Double {
+    var best = Double.infinity
+    for _ in 0..<3 {
+      var parser = SSEParser()
+      var count = 0
+      var characters = 0
+      let start = ContinuousClock.now
+      var offset = 0
+      while offset < stream.count {
+        let end = min(offset + 16_384, stream.count)
+        parser.parse(stream[offset..<end]) { event in
+          count += 1
+          if decode, let value = try? JSONValue(parsing: event.data) {
+            characters += value["choices"]?[0]?["delta"]?["content"]?.stringValue?.count ?? 0
+          }
+        }
+        offset = end
+      }
+      best = min(best, microseconds(ContinuousClock.now - start) / 1e6)
+      precondition(count == frames && (!decode || characters == frames * 5))
+    }
+    return Double(frames) / best
+  }
+  let parseOnly = run(decode: false)
+  let withJSON = run(decode: true)
+  log("== SSE: \(frames) frames of \(frame.count) bytes")
+  log("  SSEParser only                       \(Int(parseOnly)) chunks/s")
+  log("  SSEParser + JSON parse of each delta \(Int(withJSON)) chunks/s")
+  return ["frame_bytes": .integer(Int64(frame.count)), "parse_chunks_per_second": .number(parseOnly),
+    "parse_and_decode_chunks_per_second": .number(withJSON)]
 }

@@ -93,21 +93,17 @@ struct GenerateLoop: Sendable {
   let onChunk: (@Sendable (GenerateResponseChunk) -> Void)?
   let validateFinal: (@Sendable (GenerateResponse) throws -> Void)?
 
-  /// The `generate` span's input, shaped like Genkit's GenerateActionOptions.
-  func options(_ messages: [Message]) -> JSONValue {
-    var object = JSONObject()
-    object["model"] = .string(model.name)
-    object["messages"] = (try? JSONValueEncoder().encode(messages)) ?? .array([])
-    if !tools.isEmpty { object["tools"] = .array(tools.map { .string($0.name) }) }
-    if let config, let value = try? JSONValueEncoder().encode(config) { object["config"] = value }
-    if let output, let value = try? JSONValueEncoder().encode(output) { object["output"] = value }
-    object["maxTurns"] = .integer(Int64(maxTurns))
-    return .object(object)
+  /// The `generate` span's input, shaped like Genkit's GenerateActionOptions. Recorded as a value
+  /// and encoded by trace consumers, not on the generate path.
+  func options(_ messages: [Message]) -> GenerateActionOptions {
+    GenerateActionOptions(
+      model: model.name, messages: messages, tools: tools.isEmpty ? nil : tools.map(\.name), config: config,
+      output: output, maxTurns: maxTurns)
   }
 
   func turn(_ index: Int, messages: [Message]) async throws -> GenerateResult {
     try await model.runtime.traced(
-      "generate", kind: .util, input: .json(options(messages)), recordOutput: { .encodable($0.response) }
+      "generate", kind: .util, input: .encodable(options(messages)), recordOutput: { .encodable($0.response) }
     ) { _ in
       let request = GenerateRequest(
         messages: messages, config: config, tools: tools.isEmpty ? nil : tools.map(\.definition),
@@ -156,7 +152,8 @@ struct GenerateLoop: Sendable {
 
   /// Runs the requested tools concurrently; responses keep the order of the requests.
   func runTools(_ requests: [ToolRequest]) async throws -> [Part] {
-    try await withThrowingTaskGroup(of: (Int, Part).self) { group in
+    if requests.count == 1, let only = requests.first { return [try await runTool(only)] }
+    return try await withThrowingTaskGroup(of: (Int, Part).self) { group in
       for (position, request) in requests.enumerated() {
         group.addTask { (position, try await runTool(request)) }
       }
@@ -228,4 +225,14 @@ enum StructuredOutput {
     let flat = text.replacingOccurrences(of: "\n", with: " ")
     return flat.count > 200 ? String(flat.prefix(200)) + "…" : flat
   }
+}
+
+/// What a `generate` span records as its input (Genkit's `GenerateActionOptions`).
+struct GenerateActionOptions: Encodable, Sendable {
+  var model: String
+  var messages: [Message]
+  var tools: [String]?
+  var config: GenerationConfig?
+  var output: OutputConfig?
+  var maxTurns: Int
 }

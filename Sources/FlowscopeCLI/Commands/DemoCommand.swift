@@ -8,15 +8,17 @@ struct DemoCommand: AsyncParsableCommand {
     abstract: "Run the sample flows (streaming, steps, nested flow, failure) and print their trace trees.")
 
   @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var modelOptions: ModelOptions
 
   static let runs: [(flow: String, input: JSONValue)] = [
     ("jokeFlow", ["subject": "cats"]),
     ("menuFlow", ["theme": "pirate", "courses": 2]),
+    ("weatherAgent", ["city": "Paris"]),
     ("failingFlow", ["item": "espresso", "quantity": 2]),
   ]
 
   func run() async throws {
-    let environment = AppEnvironment.make(databasePath: storeOptions.db)
+    let environment = try await AppEnvironment.make(databasePath: storeOptions.db, model: modelOptions)
     let events = environment.runtime.bus.subscribe(name: "demo")
     for (flow, input) in Self.runs {
       Console.out("▶ flowscope run \(flow) '\(input.serialized())' --stream")

@@ -10,7 +10,7 @@ struct FlowsCommand: AsyncParsableCommand {
   var json = false
 
   func run() async throws {
-    let environment = AppEnvironment.make(databasePath: nil, persist: false)
+    let environment = try await AppEnvironment.make(databasePath: nil, persist: false)
     let flows = environment.runtime.registry.actions(ofType: "flow")
     Console.out(json ? Self.jsonListing(flows) : Self.textListing(flows))
   }

@@ -33,9 +33,10 @@ struct RunCommand: AsyncParsableCommand {
   var json = false
 
   @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var modelOptions: ModelOptions
 
   func run() async throws {
-    let environment = AppEnvironment.make(databasePath: storeOptions.db)
+    let environment = try await AppEnvironment.make(databasePath: storeOptions.db, model: modelOptions)
     let exitCode = await execute(in: environment)
     await environment.finish()
     if exitCode != 0 { throw ExitCode(exitCode) }

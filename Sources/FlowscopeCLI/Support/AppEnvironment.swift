@@ -1,4 +1,5 @@
 import Flows
+import FlowsAI
 import Foundation
 import TraceStore
 
@@ -10,22 +11,32 @@ struct AppEnvironment {
   let runtime: FlowRuntime
   let store: TraceStore?
   let writer: TraceStoreWriter?
+  var model: ModelSetup? = nil
 
   static func resolveDatabasePath(_ option: String?) -> String {
     option ?? TraceStore.defaultPath(in: FileManager.default.currentDirectoryPath)
   }
 
-  /// Opens the store (reporting failure as a warning) and registers the sample flows.
-  static func make(databasePath: String?, persist: Bool = true) -> AppEnvironment {
+  /// Opens the store (reporting failure as a warning) and registers the sample flows, with the AI
+  /// flows on the model the options choose (the demo model when there are none).
+  static func make(databasePath: String?, persist: Bool = true, model options: ModelOptions? = nil) async throws
+    -> AppEnvironment
+  {
     let runtime = FlowRuntime()
-    SampleFlows.register(in: runtime)
-    guard persist else { return AppEnvironment(runtime: runtime, store: nil, writer: nil) }
+    var environment = AppEnvironment(runtime: runtime, store: nil, writer: nil)
+    if let options {
+      environment.model = try await ModelSetup.prepare(options, in: runtime)
+    }
+    SampleFlows.register(in: runtime, model: environment.model?.name ?? DemoModel.name)
+    guard persist else { return environment }
     do {
       let store = try TraceStore(path: resolveDatabasePath(databasePath))
-      return AppEnvironment(runtime: runtime, store: store, writer: TraceStoreWriter(store: store, bus: runtime.bus))
+      return AppEnvironment(
+        runtime: runtime, store: store, writer: TraceStoreWriter(store: store, bus: runtime.bus),
+        model: environment.model)
     } catch {
       Console.error("warning: traces will not be saved: \(error)")
-      return AppEnvironment(runtime: runtime, store: nil, writer: nil)
+      return environment
     }
   }
 
@@ -40,6 +51,7 @@ struct AppEnvironment {
 
   /// Writes everything recorded so far, reporting (not throwing) a store failure.
   func finish() async {
+    model?.stop()
     guard let writer else { return }
     await writer.stop()
     if let problem = writer.lastError { Console.error("warning: some trace data was not saved: \(problem)") }
