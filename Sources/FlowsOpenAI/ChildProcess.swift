@@ -49,9 +49,16 @@ final class ChildProcess: Sendable {
     let argv = ([executable] + arguments).map { strdup($0) }
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
-    let result = (argv + [nil]).withUnsafeBufferPointer { argvPointer -> Int32 in
-      guard let base = argvPointer.baseAddress else { return EINVAL }
-      return posix_spawn(&pid, executable, &fileActions, &attributes, base, environ)
+    var result: Int32 = 0
+    // ETXTBSY: another thread forked while the executable was still open for writing (a script
+    // just written); the inherited descriptor goes away when that child execs, so try again.
+    for attempt in 0..<20 {
+      result = (argv + [nil]).withUnsafeBufferPointer { argvPointer -> Int32 in
+        guard let base = argvPointer.baseAddress else { return EINVAL }
+        return posix_spawn(&pid, executable, &fileActions, &attributes, base, environ)
+      }
+      guard result == ETXTBSY else { break }
+      usleep(UInt32(5_000 * (attempt + 1)))
     }
     guard result == 0 else {
       throw FlowError(.failedPrecondition, "cannot start \(executable): \(String(cString: strerror(result)))")

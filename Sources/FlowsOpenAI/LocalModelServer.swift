@@ -88,7 +88,13 @@ public final class LocalModelServer: Sendable {
       arguments += extraArguments
       let logPath =
         NSTemporaryDirectory() + "flowscope-llama-server-\(getpid())-\(port)-\(UInt32.random(in: 0...UInt32.max)).log"
-      let process = try ChildProcess.spawn(executable: binary, arguments: arguments, logPath: logPath)
+      let process: ChildProcess
+      do {
+        process = try ChildProcess.spawn(executable: binary, arguments: arguments, logPath: logPath)
+      } catch {
+        try? FileManager.default.removeItem(atPath: logPath)
+        throw error
+      }
       let server = LocalModelServer(
         process: process, port: port, alias: alias, logPath: logPath, gracePeriod: stopGracePeriod)
       do {
