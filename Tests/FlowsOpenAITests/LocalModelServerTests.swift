@@ -24,10 +24,17 @@ struct LocalModelServerTests {
 
     var model: String { directory + "/model.gguf" }
 
+    /// Writes an executable script. The file is opened with O_CLOEXEC: processes that other tests
+    /// spawn meanwhile must not inherit a writable descriptor of it, or executing it fails with
+    /// ETXTBSY ("Text file busy") for as long as such a process lives.
     func script(_ name: String, _ body: String) throws -> String {
       let path = directory + "/" + name
-      try ("#!/bin/sh\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
-      try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+      let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+      guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+      defer { close(fd) }
+      let bytes = Array(("#!/bin/sh\n" + body).utf8)
+      let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+      guard written == bytes.count else { throw CocoaError(.fileWriteUnknown) }
       return path
     }
   }

@@ -1,3 +1,4 @@
+import Foundation
 import Runtime
 
 /// An error with a Genkit status, raised by flows, steps and the runtime.
@@ -21,7 +22,7 @@ public struct FlowError: Error, Sendable, CustomStringConvertible {
     self.status = status
     self.message = message
     self.details = details
-    self.backtrace = try? Backtrace.capture()
+    self.backtrace = NativeBacktrace.capture()
   }
 
   /// `STATUS: message`, as Genkit renders errors.
@@ -49,4 +50,18 @@ public struct FlowError: Error, Sendable, CustomStringConvertible {
 /// Lets an error type of your own declare which Genkit status it maps to.
 public protocol FlowStatusProviding: Error {
   var flowStatus: StatusCode { get }
+}
+
+/// Native backtraces for error stacks, off unless `FLOWSCOPE_NATIVE_BACKTRACES=1`.
+///
+/// Swift's unwinder (the `Runtime` module) was seen to fault on Linux while walking from async
+/// code into unmapped memory (an intermittent SIGSEGV inside `Backtrace.capture()` under parallel
+/// tests), so a crash-free default keeps only the logical span path in stacks.
+enum NativeBacktrace {
+  static let enabled = ProcessInfo.processInfo.environment["FLOWSCOPE_NATIVE_BACKTRACES"] == "1"
+
+  static func capture() -> Backtrace? {
+    guard enabled else { return nil }
+    return try? Backtrace.capture(algorithm: .precise, limit: 48)
+  }
 }

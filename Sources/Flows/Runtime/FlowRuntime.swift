@@ -143,7 +143,7 @@ public final class FlowRuntime: Sendable {
     let note = FailureNote(errorType: errorType, message: message)
     let childClaimed = span.failureNotes.withLock { $0.contains(note) }
     if let parent = span.parent { parent.failureNotes.withLock { $0.append(note) } }
-    if !childClaimed, backtrace == nil { backtrace = try? Backtrace.capture() }
+    if !childClaimed, backtrace == nil { backtrace = NativeBacktrace.capture() }
     return SpanError(
       status: status, message: message, errorType: errorType, isFailureSource: !childClaimed,
       logicalPath: span.displayPath, backtrace: childClaimed ? nil : backtrace)
