@@ -47,12 +47,13 @@ let package = Package(
       dependencies: ["Flows", "FlowsAI", "FlowsOpenAI", "TraceStore"],
       path: "Benchmarks/FlowsBenchmarks"
     ),
-    .testTarget(name: "FlowsTests", dependencies: ["Flows"], exclude: ["Fixtures"]),
-    .testTarget(name: "FlowsAITests", dependencies: ["FlowsAI", "Flows"]),
+    .target(name: "FlowsTestSupport", dependencies: ["Flows"], path: "Tests/FlowsTestSupport"),
+    .testTarget(name: "FlowsTests", dependencies: ["Flows", "FlowsTestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "FlowsAITests", dependencies: ["FlowsAI", "Flows", "FlowsTestSupport"]),
     .testTarget(
       name: "FlowsOpenAITests",
       dependencies: [
-        "FlowsOpenAI", "FlowsAI", "Flows",
+        "FlowsOpenAI", "FlowsAI", "Flows", "FlowsTestSupport",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),

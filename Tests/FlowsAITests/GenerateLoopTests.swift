@@ -1,5 +1,6 @@
 import Flows
 import FlowsAI
+import FlowsTestSupport
 import Testing
 
 /// The generate loop against a scripted model: turns, tool calls, tool errors, limits.

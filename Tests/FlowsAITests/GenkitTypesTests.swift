@@ -1,5 +1,6 @@
 import Flows
 import FlowsAI
+import FlowsTestSupport
 import Testing
 
 /// The Genkit JSON shapes: values taken from the model span of the reference trace

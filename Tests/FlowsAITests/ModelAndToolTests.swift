@@ -1,5 +1,6 @@
 import Flows
 import FlowsAI
+import FlowsTestSupport
 import Testing
 
 /// Models and tools as registered, traced actions, outside the generate loop.

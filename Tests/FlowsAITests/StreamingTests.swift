@@ -1,5 +1,6 @@
 import Flows
 import FlowsAI
+import FlowsTestSupport
 import Testing
 
 /// Streaming through `onChunk`, and cancelling a generate while the model streams.

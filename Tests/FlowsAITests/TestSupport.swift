@@ -1,21 +1,10 @@
 import Flows
+import FlowsTestSupport
 import FlowsAI
 import Synchronization
 import Testing
 
 // MARK: - Synchronization
-
-/// A lock-protected value that `@Sendable` callbacks can write to and tests can read.
-final class Locked<Value: Sendable>: Sendable {
-  private let mutex: Mutex<Value>
-  init(_ value: Value) { mutex = Mutex(value) }
-  var value: Value { mutex.withLock { $0 } }
-  func mutate<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
-}
-
-extension Locked {
-  func append<E>(_ element: E) where Value == [E] { mutate { $0.append(element) } }
-}
 
 /// A bounded wait ran out: the thing the test waited for never happened.
 struct TimedOut: Error, CustomStringConvertible {
@@ -156,14 +145,6 @@ struct BoomError: Error, CustomStringConvertible {
 
 // MARK: - Trace events
 
-/// Spans in the order they ended, in Genkit form.
-func endedSpans(_ events: [TraceEvent]) -> [SpanData] {
-  events.compactMap { event in
-    if case .spanEnded(let info, let outcome) = event { return SpanData(info, outcome: outcome) }
-    return nil
-  }
-}
-
 /// The trace made from every ended span among `events`.
 func traceData(_ spans: [SpanData]) throws -> TraceData {
   let first = try #require(spans.first)
@@ -190,25 +171,6 @@ extension SpanData {
 }
 
 // MARK: - Errors
-
-/// Runs `body` and returns the error it throws (nil when it returns).
-func thrownError<T>(_ body: () async throws -> T) async -> (any Error)? {
-  do {
-    _ = try await body()
-    return nil
-  } catch {
-    return error
-  }
-}
-
-/// Runs `body`, requiring that it throws a `FlowError`, and returns it.
-func requireFlowError<T>(
-  sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T
-) async throws -> FlowError {
-  let error = await thrownError(body)
-  return try #require(
-    error as? FlowError, "expected a FlowError, got \(String(describing: error))", sourceLocation: sourceLocation)
-}
 
 // MARK: - JSON
 

@@ -1,5 +1,6 @@
 import Flows
 import FlowsAI
+import FlowsTestSupport
 import Testing
 
 /// A two-turn tool call inside a flow is traced the way Genkit's JS runtime traces it

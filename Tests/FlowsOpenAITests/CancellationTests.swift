@@ -1,6 +1,7 @@
 import Flows
 import FlowsAI
 import FlowsOpenAI
+import FlowsTestSupport
 import Testing
 
 /// Cancelling the task awaiting the model cancels the HTTP request.

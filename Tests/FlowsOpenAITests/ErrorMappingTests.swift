@@ -1,6 +1,7 @@
 import Flows
 import FlowsAI
 import FlowsOpenAI
+import FlowsTestSupport
 import Testing
 
 /// HTTP errors, transport failures and timeouts mapped to `FlowError`.

@@ -1,6 +1,7 @@
 import Flows
 import FlowsAI
 import FlowsOpenAI
+import FlowsTestSupport
 import Testing
 
 struct WeatherInput: Codable, Sendable, Equatable {

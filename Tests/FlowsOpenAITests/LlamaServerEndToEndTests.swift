@@ -1,6 +1,7 @@
 import Flows
 import FlowsAI
 import FlowsOpenAI
+import FlowsTestSupport
 import Testing
 
 /// The installation found on this machine, if any (`scripts/install-llm.sh`).

@@ -1,6 +1,7 @@
 import Flows
 import FlowsOpenAI
 import Foundation
+import FlowsTestSupport
 import Testing
 
 #if canImport(Glibc)

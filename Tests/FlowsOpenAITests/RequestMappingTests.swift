@@ -1,6 +1,7 @@
 import Flows
 import FlowsAI
 import FlowsOpenAI
+import FlowsTestSupport
 import Testing
 
 /// The JSON the provider sends, as recorded by the stub.

@@ -1,4 +1,5 @@
 import FlowsOpenAI
+import FlowsTestSupport
 import Testing
 
 @Suite("SSEParser")

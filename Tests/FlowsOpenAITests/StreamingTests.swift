@@ -1,6 +1,7 @@
 import Flows
 import FlowsAI
 import FlowsOpenAI
+import FlowsTestSupport
 import Testing
 
 /// Streamed responses (SSE) from the stub.

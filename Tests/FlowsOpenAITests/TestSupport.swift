@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Flows
+import FlowsTestSupport
 import FlowsAI
 import FlowsOpenAI
 import Foundation
@@ -86,38 +87,7 @@ func completion(_ text: String?, finish: String = "stop", usage: (Int, Int)? = (
 
 // MARK: - Errors
 
-/// Runs `body` and returns the error it throws (nil when it returns).
-func thrownError<T>(_ body: () async throws -> T) async -> (any Error)? {
-  do {
-    _ = try await body()
-    return nil
-  } catch {
-    return error
-  }
-}
-
-/// Runs `body`, requiring that it throws a `FlowError`, and returns it.
-func requireFlowError<T>(
-  sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T
-) async throws -> FlowError {
-  let error = await thrownError(body)
-  return try #require(
-    error as? FlowError, "expected a FlowError, got \(String(describing: error))", sourceLocation: sourceLocation)
-}
-
 // MARK: - Synchronization helpers
-
-/// A lock-protected value that `@Sendable` callbacks can write to and tests can read.
-final class Locked<Value: Sendable>: Sendable {
-  private let mutex: Mutex<Value>
-  init(_ value: Value) { mutex = Mutex(value) }
-  var value: Value { mutex.withLock { $0 } }
-  func mutate<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
-}
-
-extension Locked {
-  func append<E>(_ element: E) where Value == [E] { mutate { $0.append(element) } }
-}
 
 /// A one-shot signal: `fire()` from any task, `wait()` returns once it has fired.
 final class Signal: Sendable {
@@ -166,14 +136,6 @@ func collectEvents<T>(_ runtime: FlowRuntime, _ body: () async throws -> T) asyn
   var events: [TraceEvent] = []
   for await batch in subscription { events += batch }
   return (result, events)
-}
-
-/// Spans in the order they ended, in Genkit form.
-func endedSpans(_ events: [TraceEvent]) -> [SpanData] {
-  events.compactMap { event in
-    if case .spanEnded(let info, let outcome) = event { return SpanData(info, outcome: outcome) }
-    return nil
-  }
 }
 
 /// A chunk sink that ignores chunks when `streaming`, else nil (a non-streaming call).

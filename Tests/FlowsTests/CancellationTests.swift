@@ -1,4 +1,5 @@
 import Flows
+import FlowsTestSupport
 import Testing
 
 /// A flow whose `wait` step signals that it started, then sleeps until cancelled.

@@ -1,4 +1,5 @@
 import Flows
+import FlowsTestSupport
 import Testing
 
 /// A distinguishable event: a received span whose display name is `name`.

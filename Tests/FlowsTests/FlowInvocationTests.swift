@@ -1,5 +1,6 @@
 import Flows
 import Foundation
+import FlowsTestSupport
 import Testing
 
 /// A runtime with a `joke` flow that counts how often its body ran.

@@ -1,5 +1,6 @@
 import Flows
 import Foundation
+import FlowsTestSupport
 import Testing
 
 private struct Everything: Codable, Equatable {

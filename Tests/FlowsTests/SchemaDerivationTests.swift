@@ -1,5 +1,6 @@
 import Flows
 import Foundation
+import FlowsTestSupport
 import Testing
 
 private let draft07 = "http://json-schema.org/draft-07/schema#"

@@ -1,4 +1,5 @@
 import Flows
+import FlowsTestSupport
 import Testing
 
 private func violations(_ schema: JSONValue, _ value: JSONValue, limit: Int = 20) -> [String] {

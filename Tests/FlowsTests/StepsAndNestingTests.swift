@@ -1,4 +1,5 @@
 import Flows
+import FlowsTestSupport
 import Testing
 
 @Suite struct StepsAndNestingTests {

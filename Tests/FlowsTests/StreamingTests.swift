@@ -1,4 +1,5 @@
 import Flows
+import FlowsTestSupport
 import Testing
 
 private struct Progress: Codable, Sendable, Equatable {

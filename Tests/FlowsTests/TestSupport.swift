@@ -1,4 +1,5 @@
 import Flows
+import FlowsTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -16,14 +17,6 @@ func loadFixture(_ name: String) throws -> JSONValue {
 }
 
 // MARK: - Trace events
-
-/// Spans in the order they ended, in Genkit form.
-func endedSpans(_ events: [TraceEvent]) -> [SpanData] {
-  events.compactMap { event in
-    if case .spanEnded(let info, let outcome) = event { return SpanData(info, outcome: outcome) }
-    return nil
-  }
-}
 
 /// Spans in the order they started, as their start copies (`endTime` 0).
 func startedSpans(_ events: [TraceEvent]) -> [SpanData] {
@@ -95,41 +88,7 @@ extension SpanData {
 
 // MARK: - Errors
 
-/// Runs `body` and returns the error it throws (nil when it returns).
-func thrownError<T>(_ body: () async throws -> T) async -> (any Error)? {
-  do {
-    _ = try await body()
-    return nil
-  } catch {
-    return error
-  }
-}
-
-/// Runs `body`, requiring that it throws a `FlowError`, and returns it.
-func requireFlowError<T>(
-  sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T
-) async throws -> FlowError {
-  let error = await thrownError(body)
-  return try #require(error as? FlowError, "expected a FlowError, got \(String(describing: error))", sourceLocation: sourceLocation)
-}
-
 // MARK: - Synchronization helpers
-
-/// A lock-protected value that `@Sendable` callbacks can write to and tests can read.
-final class Locked<Value: Sendable>: Sendable {
-  private let mutex: Mutex<Value>
-  init(_ value: Value) { mutex = Mutex(value) }
-  var value: Value { mutex.withLock { $0 } }
-  func mutate<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
-}
-
-extension Locked where Value == Int {
-  func increment() { mutate { $0 += 1 } }
-}
-
-extension Locked {
-  func append<E>(_ element: E) where Value == [E] { mutate { $0.append(element) } }
-}
 
 /// A one-shot signal: `fire()` from any task, `wait()` returns once it has fired (immediately if it
 /// already has). Used instead of sleeps to know that a flow reached a point.
