@@ -12,11 +12,17 @@ public func run<T: Encodable & Sendable>(
   isolation: isolated (any Actor)? = #isolation,
   _ body: () async throws -> T
 ) async throws -> T {
-  guard let runtime = SpanInfo.current?.scope.runtime else { return try await body() }
-  return try await runtime.traced(
-    name, kind: .flowStep, input: input.map { RecordedValue.encodable($0) }, actionKey: nil, context: nil,
-    metadata: [:], labels: [:], ownsStream: false, sink: nil, isolation: isolation, recordOutput: { .encodable($0) }
-  ) { _ in try await body() }
+  guard let parent = SpanInfo.current else { return try await body() }
+  let runtime = parent.scope.runtime
+  let span = runtime.beginStep(name, input: input, parent: parent)
+  do {
+    let result = try await SpanInfo.currentLocal.withValue(span, operation: body, isolation: isolation)
+    runtime.endSpan(span, output: .encodable(result))
+    return result
+  } catch {
+    runtime.failSpan(span, error: error)
+    throw error
+  }
 }
 
 /// A step whose result is not recorded (it is not `Encodable`, e.g. `Void`).
@@ -27,9 +33,27 @@ public func run<T>(
   isolation: isolated (any Actor)? = #isolation,
   _ body: () async throws -> T
 ) async throws -> T {
-  guard let runtime = SpanInfo.current?.scope.runtime else { return try await body() }
-  return try await runtime.traced(
-    name, kind: .flowStep, input: input.map { RecordedValue.encodable($0) }, actionKey: nil, context: nil,
-    metadata: [:], labels: [:], ownsStream: false, sink: nil, isolation: isolation, recordOutput: { _ in nil }
-  ) { _ in try await body() }
+  guard let parent = SpanInfo.current else { return try await body() }
+  let runtime = parent.scope.runtime
+  let span = runtime.beginStep(name, input: input, parent: parent)
+  do {
+    let result = try await SpanInfo.currentLocal.withValue(span, operation: body, isolation: isolation)
+    runtime.endSpan(span, output: nil)
+    return result
+  } catch {
+    runtime.failSpan(span, error: error)
+    throw error
+  }
+}
+
+extension FlowRuntime {
+  /// Starts a `flowStep` span under `parent` (sharing its scope) and publishes it.
+  @usableFromInline
+  func beginStep(_ name: String, input: (any Encodable & Sendable)?, parent: SpanInfo) -> SpanInfo {
+    let span = SpanInfo(
+      traceId: parent.traceId, spanId: SpanID.random(), parent: parent, name: name, kind: .flowStep,
+      startTime: TraceClock.nowMilliseconds(), input: input.map { RecordedValue.encodable($0) }, scope: parent.scope)
+    bus.publish(.spanStarted(span))
+    return span
+  }
 }
