@@ -41,6 +41,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .target(name: "FlowscopeTUI", dependencies: ["Flows"]),
     .executableTarget(name: "flowscope", dependencies: ["FlowscopeCLI"]),
     .executableTarget(
       name: "FlowsBenchmarks",
@@ -63,6 +64,7 @@ let package = Package(
     ),
     .testTarget(name: "TraceStoreTests", dependencies: ["TraceStore", "Flows"]),
     .testTarget(name: "FlowscopeCLITests", dependencies: ["FlowscopeCLI", "flowscope"]),
+    .testTarget(name: "FlowscopeTUITests", dependencies: ["FlowscopeTUI"]),
   ],
   swiftLanguageModes: [.v6]
 )
