@@ -136,7 +136,9 @@ final class PersistedSetup: Sendable {
     let total = microseconds(end - start) / 1e6
     let spansPerSecond = Double(runs * 3) / total
     log("== 2-step flow with the SQLite writer attached (\(runs) runs, \(stored) traces stored)")
-    log("  flow side \(format(perRun)) µs per run; all \(runs * 3) spans on disk after \(format(total)) s = \(Int(spansPerSecond)) spans/s end to end")
+    log(
+      "  flow side \(format(perRun)) µs per run; all \(runs * 3) spans on disk after \(format(total)) s = \(Int(spansPerSecond)) spans/s end to end"
+    )
     await writer.stop()
     try? FileManager.default.removeItem(at: directory)
     return [
@@ -192,9 +194,11 @@ func ingest(spans count: Int) throws -> JSONValue {
 func generateOverhead(iterations: Int) async throws -> JSONValue {
   let setup = DeliveredSetup()
   let runtime = setup.runtime
-  let answer = GenerateResponse(message: .model("It is sunny."), finishReason: .stop, usage: GenerationUsage(inputTokens: 10, outputTokens: 3))
+  let answer = GenerateResponse(
+    message: .model("It is sunny."), finishReason: .stop, usage: GenerationUsage(inputTokens: 10, outputTokens: 3))
   let toolCall = GenerateResponse(
-    message: Message(role: .model, content: [.toolRequest(ToolRequest(name: "getWeather", ref: "0", input: ["city": "Paris"]))]),
+    message: Message(
+      role: .model, content: [.toolRequest(ToolRequest(name: "getWeather", ref: "0", input: ["city": "Paris"]))]),
     finishReason: .stop)
   let model = runtime.defineModel("bench/instant") { request, _ in
     let answered = request.messages.last?.role == .tool
@@ -218,7 +222,10 @@ func generateOverhead(iterations: Int) async throws -> JSONValue {
 /// Chunks per second through `SSEParser`, fed in 16 KiB reads, and with each delta decoded as JSON.
 func sseThroughput(frames: Int) -> JSONValue {
   var stream: [UInt8] = []
-  let frame = Array(#"data: {"id":"chatcmpl-7","object":"chat.completion.chunk","created":1782000000,"model":"qwen","choices":[{"index":0,"delta":{"content":" word"},"finish_reason":null}]}"#.utf8) + [10, 10]
+  let frame =
+    Array(
+      #"data: {"id":"chatcmpl-7","object":"chat.completion.chunk","created":1782000000,"model":"qwen","choices":[{"index":0,"delta":{"content":" word"},"finish_reason":null}]}"#
+        .utf8) + [10, 10]
   stream.reserveCapacity(frame.count * frames)
   for _ in 0..<frames { stream.append(contentsOf: frame) }
   func run(decode: Bool) -> Double {
@@ -249,6 +256,8 @@ func sseThroughput(frames: Int) -> JSONValue {
   log("== SSE: \(frames) frames of \(frame.count) bytes")
   log("  SSEParser only                       \(Int(parseOnly)) chunks/s")
   log("  SSEParser + JSON parse of each delta \(Int(withJSON)) chunks/s")
-  return ["frame_bytes": .integer(Int64(frame.count)), "parse_chunks_per_second": .number(parseOnly),
-    "parse_and_decode_chunks_per_second": .number(withJSON)]
+  return [
+    "frame_bytes": .integer(Int64(frame.count)), "parse_chunks_per_second": .number(parseOnly),
+    "parse_and_decode_chunks_per_second": .number(withJSON),
+  ]
 }

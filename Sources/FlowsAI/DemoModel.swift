@@ -61,7 +61,9 @@ public enum DemoModel {
     if let tools = request.tools, request.toolChoice != "none",
       let next = tools.first(where: { !answered.contains($0.name) })
     {
-      return Message(role: .model, content: [.toolRequest(ToolRequest(name: next.name, input: arguments(for: next, prompt: prompt)))])
+      return Message(
+        role: .model, content: [.toolRequest(ToolRequest(name: next.name, input: arguments(for: next, prompt: prompt)))]
+      )
     }
     if let schema = request.output?.schema {
       return .model(sample(for: schema, prompt: prompt, key: "").serialized())
@@ -136,7 +138,8 @@ public enum DemoModel {
   /// A rough topic: the word after "for", "about" or "of" when there is one, else the longest word.
   static func topic(of prompt: String) -> String {
     let words = prompt.split(whereSeparator: { !$0.isLetter }).map(String.init)
-    for (i, word) in words.enumerated() where ["for", "about", "of"].contains(word.lowercased()) && i + 1 < words.count {
+    for (i, word) in words.enumerated() where ["for", "about", "of"].contains(word.lowercased()) && i + 1 < words.count
+    {
       let next = words[i + 1]
       if next.count > 2 && !["the", "a", "an", "my", "your"].contains(next.lowercased()) { return next.lowercased() }
     }
@@ -182,7 +185,8 @@ public enum DemoModel {
     if lower.contains("weather") {
       return "I cannot see the sky from here, but with a weather tool I could look up \(city(in: prompt)) for you."
     }
-    return "You asked about \(topic(of: prompt)). This is the offline demo model (turn \(turn)): it answers from a script, "
+    return
+      "You asked about \(topic(of: prompt)). This is the offline demo model (turn \(turn)): it answers from a script, "
       + "streams each word with a small delay, and calls the tools it is offered so traces show real tool spans."
   }
 }

@@ -119,7 +119,9 @@ struct GenerateLoop: Sendable {
       }
       let response = try await model.generate(request, onChunk: sink)
       guard var message = response.message else {
-        throw FlowError(.internal, "model \(model.name) returned no message (finish reason: \(response.finishReason?.rawValue ?? "none"))")
+        throw FlowError(
+          .internal,
+          "model \(model.name) returned no message (finish reason: \(response.finishReason?.rawValue ?? "none"))")
       }
       var usedRefs = Set(message.toolRequests.compactMap(\.ref))
       message.content = message.content.enumerated().map { position, part in

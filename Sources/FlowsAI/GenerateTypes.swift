@@ -25,7 +25,9 @@ public struct GenerationUsage: Codable, Sendable, Hashable {
   public static func + (lhs: GenerationUsage, rhs: GenerationUsage) -> GenerationUsage {
     func add(_ a: Int?, _ b: Int?) -> Int? { a == nil && b == nil ? nil : (a ?? 0) + (b ?? 0) }
     // A usage decoded without `totalTokens` still has a total: input + output.
-    func total(_ u: GenerationUsage) -> Int? { u.totalTokens ?? u.inputTokens.flatMap { i in u.outputTokens.map { i + $0 } } }
+    func total(_ u: GenerationUsage) -> Int? {
+      u.totalTokens ?? u.inputTokens.flatMap { i in u.outputTokens.map { i + $0 } }
+    }
     return GenerationUsage(
       inputTokens: add(lhs.inputTokens, rhs.inputTokens), outputTokens: add(lhs.outputTokens, rhs.outputTokens),
       totalTokens: add(total(lhs), total(rhs)))
@@ -39,7 +41,9 @@ public struct GenerationConfig: Codable, Sendable, Hashable {
   public var topP: Double?
   public var stopSequences: [String]?
 
-  public init(temperature: Double? = nil, maxOutputTokens: Int? = nil, topP: Double? = nil, stopSequences: [String]? = nil) {
+  public init(
+    temperature: Double? = nil, maxOutputTokens: Int? = nil, topP: Double? = nil, stopSequences: [String]? = nil
+  ) {
     self.temperature = temperature
     self.maxOutputTokens = maxOutputTokens
     self.topP = topP

@@ -96,14 +96,20 @@ extension Part: JSONSchemaProviding {
       ["type": "object", "properties": [key: schema, "metadata": ["type": "object"]], "required": [.string(key)]]
     }
     func call(_ payload: String) -> JSONValue {
-      ["type": "object", "properties": ["name": ["type": "string"], "ref": ["type": "string"], payload: [:]], "required": ["name"]]
+      [
+        "type": "object", "properties": ["name": ["type": "string"], "ref": ["type": "string"], payload: [:]],
+        "required": ["name"],
+      ]
     }
     return [
       "anyOf": [
         kind("text", ["type": "string"]),
         kind(
           "media",
-          ["type": "object", "properties": ["url": ["type": "string"], "contentType": ["type": "string"]], "required": ["url"]]),
+          [
+            "type": "object", "properties": ["url": ["type": "string"], "contentType": ["type": "string"]],
+            "required": ["url"],
+          ]),
         kind("toolRequest", call("input")),
         kind("toolResponse", call("output")),
         kind("data", [:]),

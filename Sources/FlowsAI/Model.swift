@@ -8,7 +8,10 @@ public struct ModelInfo: Sendable, Hashable {
   public var supportsSystemRole: Bool
   public var supportsStructuredOutput: Bool
 
-  public init(label: String? = nil, supportsTools: Bool = true, supportsSystemRole: Bool = true, supportsStructuredOutput: Bool = true) {
+  public init(
+    label: String? = nil, supportsTools: Bool = true, supportsSystemRole: Bool = true,
+    supportsStructuredOutput: Bool = true
+  ) {
     self.label = label
     self.supportsTools = supportsTools
     self.supportsSystemRole = supportsSystemRole
@@ -129,6 +132,8 @@ extension FlowRuntime {
     if let model = aiRegistry.model(named: name) { return model }
     let known = aiRegistry.modelNames
     throw FlowError(
-      .notFound, "model '\(name)' not found (\(known.isEmpty ? "no models are registered" : "known models: " + known.joined(separator: ", ")))")
+      .notFound,
+      "model '\(name)' not found (\(known.isEmpty ? "no models are registered" : "known models: " + known.joined(separator: ", ")))"
+    )
   }
 }

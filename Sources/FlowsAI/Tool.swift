@@ -57,7 +57,8 @@ public struct AnyTool: Sendable {
   /// as soon as it starts.
   public init(
     definition: ToolDefinition,
-    invoke: @escaping @Sendable (_ input: JSONValue, _ onSpan: (@Sendable (SpanInfo) -> Void)?) async throws -> JSONValue
+    invoke:
+      @escaping @Sendable (_ input: JSONValue, _ onSpan: (@Sendable (SpanInfo) -> Void)?) async throws -> JSONValue
   ) {
     self.definition = definition
     self.invoke = invoke

@@ -20,9 +20,12 @@ struct ChatCompletionsCall: Sendable {
   func perform(body: [UInt8], streaming: Bool, streamer: ModelStreamer) async throws -> GenerateResponse {
     let timeout = configuration.timeout
     let baseURL = self.baseURL
-    return try await withTimeout(timeout, onTimeout: {
-      FlowError(.deadlineExceeded, "the model server at \(baseURL) did not finish within \(timeout)")
-    }) {
+    return try await withTimeout(
+      timeout,
+      onTimeout: {
+        FlowError(.deadlineExceeded, "the model server at \(baseURL) did not finish within \(timeout)")
+      }
+    ) {
       try await exchange(body: body, streaming: streaming, streamer: streamer)
     }
   }

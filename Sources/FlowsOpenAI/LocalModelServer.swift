@@ -5,11 +5,11 @@ import NIOCore
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Musl)
-import Musl
+  import Musl
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// A running llama.cpp `llama-server` on a free loopback port, for tests and demos.

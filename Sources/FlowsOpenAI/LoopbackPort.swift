@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Flows
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Free TCP ports on 127.0.0.1.
 enum LoopbackPort {
@@ -13,9 +14,9 @@ enum LoopbackPort {
   /// closed again, so another process may take it first; callers retry on a bind failure).
   static func pickFree() throws -> Int {
     #if canImport(Darwin)
-    let fd = socket(AF_INET, SOCK_STREAM, 0)
+      let fd = socket(AF_INET, SOCK_STREAM, 0)
     #else
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+      let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     #endif
     guard fd >= 0 else { throw FlowError(.internal, "socket() failed: \(String(cString: strerror(errno)))") }
     defer { close(fd) }

@@ -71,7 +71,8 @@ extension TraceStore {
         sql: "SELECT span_id, seq, time, json FROM chunks WHERE trace_id = ? ORDER BY seq, time, span_id")
       return try Row.fetchAll(statement, arguments: [traceId]).map { row in
         StoredChunk(
-          traceId: traceId, spanId: try row.decode(String.self, atIndex: 0), index: try row.decode(Int.self, atIndex: 1),
+          traceId: traceId, spanId: try row.decode(String.self, atIndex: 0),
+          index: try row.decode(Int.self, atIndex: 1),
           time: try row.decode(Double.self, atIndex: 2), json: try row.decode(String.self, atIndex: 3))
       }
     }

@@ -128,12 +128,14 @@ struct Recipe: Codable, Sendable, Equatable {
   @Test func structuredOutputDecodesIntoAStruct() async throws {
     let setup = Setup()
     let recipe = try await generate(Recipe.self, model: setup.model, prompt: "Give a short recipe for pancakes")
-    #expect(recipe == Recipe(name: "Pancakes", ingredients: ["pancakes", "salt", "water"], minutes: 20, vegetarian: true))
+    #expect(
+      recipe == Recipe(name: "Pancakes", ingredients: ["pancakes", "salt", "water"], minutes: 20, vegetarian: true))
   }
 
   @Test func structuredOutputAfterTools() async throws {
     let setup = Setup()
-    let forecast = try await generate(Forecast.self, model: setup.model, prompt: "Forecast for Paris please", tools: setup.tools)
+    let forecast = try await generate(
+      Forecast.self, model: setup.model, prompt: "Forecast for Paris please", tools: setup.tools)
     #expect(forecast.city == "Paris")
     #expect(setup.calls.value == ["getWeather(Paris)", "searchRestaurants(Paris, local)"])
   }
@@ -195,7 +197,8 @@ struct Recipe: Codable, Sendable, Equatable {
     let setup = Setup()
     let first = try await generate(model: setup.model, prompt: "What is the weather in Paris?", tools: [setup.tools[0]])
     let second = try await generate(
-      model: setup.model, prompt: "And what is the weather in London?", messages: first.messages, tools: [setup.tools[0]])
+      model: setup.model, prompt: "And what is the weather in London?", messages: first.messages,
+      tools: [setup.tools[0]])
     #expect(setup.calls.value == ["getWeather(Paris)", "getWeather(London)"])
     #expect(second.text.contains("city London"), "\(second.text)")
     #expect(!second.text.contains("city Paris"), "only this question's tool results are summarised: \(second.text)")

@@ -16,9 +16,11 @@ import Testing
     #expect(result.turns == 1)
     #expect(result.usage == GenerationUsage(inputTokens: 5, outputTokens: 1, totalTokens: 6))
     #expect(result.messages == [.system("You are a pirate."), .user("Say ahoy"), .model("Ahoy!")])
-    #expect(scripted.requests == [
-      GenerateRequest(messages: [.system("You are a pirate."), .user("Say ahoy")], config: GenerationConfig(temperature: 0))
-    ])
+    #expect(
+      scripted.requests == [
+        GenerateRequest(
+          messages: [.system("You are a pirate."), .user("Say ahoy")], config: GenerationConfig(temperature: 0))
+      ])
 
     let spans = endedSpans(sub.drain())
     #expect(spans.map(\.displayName) == ["test/scripted", "generate"])
@@ -74,7 +76,8 @@ import Testing
     #expect(requests[0].messages == [.user("Invent a pirate dish")])
 
     // The second request is the first plus the model's message (with a ref assigned) and the tool's answer.
-    let expectedModelMessage = Message(role: .model, content: [toolRequest("getWeather", ["city": "Tortuga"], ref: "0")])
+    let expectedModelMessage = Message(
+      role: .model, content: [toolRequest("getWeather", ["city": "Tortuga"], ref: "0")])
     let expectedToolMessage = Message(
       role: .tool,
       content: [
@@ -103,7 +106,9 @@ import Testing
 
   @Test func aRefTheModelGaveIsKept() async throws {
     let runtime = FlowRuntime()
-    let tool = runtime.defineTool("echo", description: "Echo") { (query: WeatherQuery) async throws -> String in query.city }
+    let tool = runtime.defineTool("echo", description: "Echo") { (query: WeatherQuery) async throws -> String in
+      query.city
+    }
     let scripted = ScriptedModel(runtime, [.tool("echo", ["city": "Rome"], ref: "call_abc"), .text("done")])
     _ = try await generate(model: scripted.model, prompt: "go", tools: [tool.erased])
     let toolMessage = try #require(scripted.requests.last?.messages.last)
@@ -144,7 +149,8 @@ import Testing
         .text("Sunny, noon."),
       ])
     let sub = runtime.bus.subscribe()
-    let result = try await generate(model: scripted.model, prompt: "Weather and time?", tools: [getWeather.erased, getTime])
+    let result = try await generate(
+      model: scripted.model, prompt: "Weather and time?", tools: [getWeather.erased, getTime])
 
     #expect(result.text == "Sunny, noon.")
     let toolMessage = try #require(scripted.requests.last?.messages.last)
@@ -172,7 +178,8 @@ import Testing
       (_: WeatherQuery) async throws -> String in
       throw FlowError(.unavailable, "weather API timed out")
     }
-    let scripted = ScriptedModel(runtime, [.tool("getWeather", ["city": "Tortuga"]), .text("I could not check the weather.")])
+    let scripted = ScriptedModel(
+      runtime, [.tool("getWeather", ["city": "Tortuga"]), .text("I could not check the weather.")])
     let sub = runtime.bus.subscribe()
     let result = try await generate(model: scripted.model, prompt: "Weather?", tools: [getWeather.erased])
 
@@ -180,7 +187,8 @@ import Testing
     let toolMessage = try #require(scripted.requests.last?.messages.last)
     #expect(
       toolMessage.content == [
-        .toolResponse(ToolResponse(name: "getWeather", ref: "0", output: ["error": "UNAVAILABLE: weather API timed out"]))
+        .toolResponse(
+          ToolResponse(name: "getWeather", ref: "0", output: ["error": "UNAVAILABLE: weather API timed out"]))
       ])
 
     let spans = endedSpans(sub.drain())
@@ -261,7 +269,9 @@ import Testing
 
   @Test func anUnknownToolGetsAnErrorListingTheAvailableTools() async throws {
     let runtime = FlowRuntime()
-    let getWeather = runtime.defineTool("getWeather", description: "Weather") { (q: WeatherQuery) async throws -> String in q.city }
+    let getWeather = runtime.defineTool("getWeather", description: "Weather") {
+      (q: WeatherQuery) async throws -> String in q.city
+    }
     let getTime = runtime.defineTool("getTime", description: "Time") { (q: TimeQuery) async throws -> String in q.zone }
     let scripted = ScriptedModel(runtime, [.tool("getStockPrice", ["ticker": "GOOG"]), .text("I cannot do that.")])
     let sub = runtime.bus.subscribe()
@@ -283,7 +293,8 @@ import Testing
   @Test func aModelThatKeepsAskingForToolsIsAbortedAtMaxTurns() async throws {
     let runtime = FlowRuntime()
     let calls = Locked(0)
-    let getWeather = runtime.defineTool("getWeather", description: "Weather") { (q: WeatherQuery) async throws -> String in
+    let getWeather = runtime.defineTool("getWeather", description: "Weather") {
+      (q: WeatherQuery) async throws -> String in
       calls.mutate { $0 += 1 }
       return "sunny in \(q.city)"
     }
@@ -330,7 +341,8 @@ import Testing
     let tool = runtime.defineTool("getWeather", description: "W") { (q: WeatherQuery) async throws -> String in q.city }
     let scripted = ScriptedModel(runtime, [.text("fine")])
     _ = try await generate(
-      model: scripted.model, prompt: "x", tools: [tool.erased], output: OutputConfig(format: "text"), toolChoice: "none")
+      model: scripted.model, prompt: "x", tools: [tool.erased], output: OutputConfig(format: "text"), toolChoice: "none"
+    )
     #expect(scripted.requests.first?.toolChoice == "none")
     #expect(scripted.requests.first?.output == OutputConfig(format: "text"))
   }
@@ -340,7 +352,8 @@ import Testing
     let scripted = ScriptedModel(runtime, [.text("Third answer")])
     let history: [Message] = [.user("first"), .model("First answer")]
     let result = try await generate(model: scripted.model, prompt: "second", system: "sys", messages: history)
-    #expect(scripted.requests.first?.messages == [.system("sys"), .user("first"), .model("First answer"), .user("second")])
+    #expect(
+      scripted.requests.first?.messages == [.system("sys"), .user("first"), .model("First answer"), .user("second")])
     #expect(result.messages.last == .model("Third answer"))
   }
 
@@ -355,7 +368,8 @@ import Testing
   @Test func aResponseWithoutAMessageIsAnInternalError() async throws {
     let runtime = FlowRuntime()
     let scripted = ScriptedModel(
-      runtime, [ScriptedReply(response: GenerateResponse(message: nil, finishReason: .blocked, finishMessage: "safety"))])
+      runtime,
+      [ScriptedReply(response: GenerateResponse(message: nil, finishReason: .blocked, finishMessage: "safety"))])
     let error = try await requireFlowError { try await generate(model: scripted.model, prompt: "x") }
     #expect(error.status == .internal)
     #expect(error.message.contains("test/scripted"))

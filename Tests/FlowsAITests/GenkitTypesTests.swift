@@ -115,7 +115,8 @@ import Testing
         "toolChoice":"required","output":{"format":"json","schema":{"type":"object"},"constrained":true}}
         """)
     let request = try JSONValueDecoder().decode(GenerateRequest.self, from: original)
-    #expect(request.config == GenerationConfig(temperature: 0.2, maxOutputTokens: 100, topP: 0.9, stopSequences: ["END"]))
+    #expect(
+      request.config == GenerationConfig(temperature: 0.2, maxOutputTokens: 100, topP: 0.9, stopSequences: ["END"]))
     #expect(request.toolChoice == "required")
     #expect(request.output == OutputConfig(format: "json", schema: ["type": "object"], constrained: true))
     #expect(try json(request) == original)

@@ -22,7 +22,8 @@ import Testing
   @Test func modelsAndToolsAreRegisteredActions() throws {
     let runtime = FlowRuntime()
     let scripted = ScriptedModel(runtime, [])
-    let tool = runtime.defineTool("getWeather", description: "Weather in a city") { (q: WeatherQuery) async throws -> Weather in
+    let tool = runtime.defineTool("getWeather", description: "Weather in a city") {
+      (q: WeatherQuery) async throws -> Weather in
       Weather(city: q.city, temperatureC: 1, conditions: "cold")
     }
     #expect(scripted.model.key == "/model/test/scripted")
@@ -64,14 +65,21 @@ import Testing
   @Test func aModelRunsThroughItsJSONActionWithTheReferenceRequest() async throws {
     let runtime = FlowRuntime()
     let scripted = ScriptedModel(
-      runtime, [ScriptedReply(chunks: ["Bla", "ck"], response: try decode(GenerateResponse.self, GenkitTypesTests.responseJSON))])
+      runtime,
+      [
+        ScriptedReply(
+          chunks: ["Bla", "ck"], response: try decode(GenerateResponse.self, GenkitTypesTests.responseJSON))
+      ])
     let action = try #require(runtime.registry.action(forKey: "/model/test/scripted"))
     let chunks = Locked<[JSONValue]>([])
     let result = try await action.run(
       try JSONValue(parsing: GenkitTypesTests.requestJSON), options: ActionRunOptions(onChunk: { chunks.append($0) }))
     #expect(result.result == (try JSONValue(parsing: GenkitTypesTests.responseJSON)))
     #expect(scripted.requests == [try decode(GenerateRequest.self, GenkitTypesTests.requestJSON)])
-    #expect(chunks.value == [["role": "model", "content": [["text": "Bla"]]], ["role": "model", "content": [["text": "ck"]]]])
+    #expect(
+      chunks.value == [
+        ["role": "model", "content": [["text": "Bla"]]], ["role": "model", "content": [["text": "ck"]]],
+      ])
     #expect(result.traceId.count == 32)
   }
 
@@ -103,7 +111,9 @@ import Testing
 
   @Test func aToolRunsThroughItsJSONAction() async throws {
     let runtime = FlowRuntime()
-    _ = runtime.defineTool("getWeather", description: "Weather") { (q: WeatherQuery) async throws -> String in "mild in \(q.city)" }
+    _ = runtime.defineTool("getWeather", description: "Weather") { (q: WeatherQuery) async throws -> String in
+      "mild in \(q.city)"
+    }
     let action = try #require(runtime.registry.action(forKey: "/tool/getWeather"))
     let sub = runtime.bus.subscribe()
     let result = try await action.run(["city": "Lisbon"])
@@ -162,7 +172,8 @@ import Testing
 
   @Test func latencyIsFilledInWhenTheModelLeavesItOut() async throws {
     let runtime = FlowRuntime()
-    let scripted = ScriptedModel(runtime, [.text("a"), ScriptedReply(response: GenerateResponse(message: .model("b"), latencyMs: 42))])
+    let scripted = ScriptedModel(
+      runtime, [.text("a"), ScriptedReply(response: GenerateResponse(message: .model("b"), latencyMs: 42))])
     let first = try await scripted.model.generate(GenerateRequest(messages: [.user("x")]))
     #expect((first.latencyMs ?? -1) >= 0)
     let second = try await scripted.model.generate(GenerateRequest(messages: [.user("y")]))

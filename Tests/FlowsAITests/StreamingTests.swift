@@ -7,13 +7,15 @@ import Testing
 @Suite struct GenerateStreamingTests {
   @Test func chunksArriveInOrderWithTheTurnAsIndex() async throws {
     let runtime = FlowRuntime()
-    let getWeather = runtime.defineTool("getWeather", description: "Weather") { (q: WeatherQuery) async throws -> String in
+    let getWeather = runtime.defineTool("getWeather", description: "Weather") {
+      (q: WeatherQuery) async throws -> String in
       "sunny in \(q.city)"
     }
     let scripted = ScriptedModel(
       runtime,
       [
-        .parts([.text("Let me check."), toolRequest("getWeather", ["city": "Paris"])], chunks: ["Let", " me", " check."]),
+        .parts(
+          [.text("Let me check."), toolRequest("getWeather", ["city": "Paris"])], chunks: ["Let", " me", " check."]),
         .text("It is sunny in Paris.", chunks: ["It is", " sunny", " in Paris."]),
       ])
     let chunks = Locked<[GenerateResponseChunk]>([])

@@ -108,7 +108,8 @@ struct Forecast: Codable, Sendable, Equatable {
         .tool("getWeather", ["city": "Paris"]),
         .text(#"{"city":"Paris","temperatureC":21,"conditions":["clear"]}"#),
       ])
-    let forecast = try await generate(Forecast.self, model: scripted.model, prompt: "Paris?", tools: [getWeather.erased])
+    let forecast = try await generate(
+      Forecast.self, model: scripted.model, prompt: "Paris?", tools: [getWeather.erased])
     #expect(forecast.temperatureC == 21)
     #expect(scripted.requests.count == 2)
     #expect(scripted.requests.allSatisfy { $0.output?.format == "json" })

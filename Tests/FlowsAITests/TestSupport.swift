@@ -1,6 +1,6 @@
 import Flows
-import FlowsTestSupport
 import FlowsAI
+import FlowsTestSupport
 import Synchronization
 import Testing
 
@@ -70,11 +70,14 @@ struct ScriptedReply: Sendable {
   /// A model message holding these parts (typically tool requests).
   static func parts(_ parts: [Part], usage: GenerationUsage? = nil, chunks: [String] = []) -> ScriptedReply {
     ScriptedReply(
-      chunks: chunks, response: GenerateResponse(message: Message(role: .model, content: parts), finishReason: .stop, usage: usage))
+      chunks: chunks,
+      response: GenerateResponse(message: Message(role: .model, content: parts), finishReason: .stop, usage: usage))
   }
 
   /// A model message asking for one tool.
-  static func tool(_ name: String, _ input: JSONValue, ref: String? = nil, usage: GenerationUsage? = nil) -> ScriptedReply {
+  static func tool(_ name: String, _ input: JSONValue, ref: String? = nil, usage: GenerationUsage? = nil)
+    -> ScriptedReply
+  {
     parts([.toolRequest(ToolRequest(name: name, ref: ref, input: input))], usage: usage)
   }
 }
@@ -155,7 +158,8 @@ extension Array where Element == SpanData {
   /// The one span with this display name.
   func named(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> SpanData {
     let matches = filter { $0.displayName == name }
-    try #require(matches.count == 1, "expected one span named \(name), found \(matches.count)", sourceLocation: sourceLocation)
+    try #require(
+      matches.count == 1, "expected one span named \(name), found \(matches.count)", sourceLocation: sourceLocation)
     return matches[0]
   }
 

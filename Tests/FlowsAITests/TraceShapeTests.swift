@@ -55,7 +55,8 @@ import Testing
     #expect(tool.attr("genkit:path") == "/{agent,t:flow}/{generate,t:util}/{getWeather,t:action,s:tool}")
     #expect(inner.attr("genkit:path") == "/{agent,t:flow}/{generate,t:util}/{generate,t:util}")
     #expect(
-      models[1].attr("genkit:path") == "/{agent,t:flow}/{generate,t:util}/{generate,t:util}/{test/scripted,t:action,s:model}")
+      models[1].attr("genkit:path")
+        == "/{agent,t:flow}/{generate,t:util}/{generate,t:util}/{test/scripted,t:action,s:model}")
 
     #expect(agent.attr("genkit:type") == "action")
     #expect(agent.attr("genkit:metadata:subtype") == "flow")
@@ -106,7 +107,10 @@ import Testing
     let inner = try #require(spans.all(named: "generate").last)
     let innerMessages = try #require(inner.input?["messages"]?.arrayValue)
     #expect(innerMessages.count == 3)
-    #expect(innerMessages[2] == ["role": "tool", "content": [["toolResponse": ["name": "getWeather", "ref": "0", "output": "rainy"]]]])
+    #expect(
+      innerMessages[2] == [
+        "role": "tool", "content": [["toolResponse": ["name": "getWeather", "ref": "0", "output": "rainy"]]],
+      ])
   }
 
   @Test func traceTreeMatchesAndRollsUpUsage() async throws {

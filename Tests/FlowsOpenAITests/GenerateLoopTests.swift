@@ -61,7 +61,8 @@ struct GenerateLoopTests {
 
       // Trace: generate → model, tool, generate → model.
       let spans = endedSpans(events)
-      #expect(spans.map(\.displayName) == ["openai/stub-model", "getWeather", "openai/stub-model", "generate", "generate"])
+      #expect(
+        spans.map(\.displayName) == ["openai/stub-model", "getWeather", "openai/stub-model", "generate", "generate"])
       let byId = Dictionary(uniqueKeysWithValues: spans.map { ($0.spanId, $0) })
       let outer = spans[4]
       let inner = spans[3]

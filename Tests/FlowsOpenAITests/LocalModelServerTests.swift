@@ -1,13 +1,13 @@
 import Flows
 import FlowsOpenAI
-import Foundation
 import FlowsTestSupport
+import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// `LocalModelServer` process handling, with stand-in executables (no llama-server needed).
@@ -66,7 +66,8 @@ struct LocalModelServerTests {
 
   @Test func serverThatDiesReportsTheTailOfItsOutput() async throws {
     let sandbox = try Sandbox()
-    let binary = try sandbox.script("dying-server", "echo 'loading model'\necho 'error: model file is corrupt' >&2\nexit 3\n")
+    let binary = try sandbox.script(
+      "dying-server", "echo 'loading model'\necho 'error: model file is corrupt' >&2\nexit 3\n")
     let error = try await requireFlowError {
       try await LocalModelServer.start(binary: binary, model: sandbox.model, alias: "x")
     }
@@ -85,7 +86,8 @@ struct LocalModelServerTests {
     }
     #expect(error.status == .deadlineExceeded)
     #expect(error.message.contains("still loading"))
-    let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+    let pid = try #require(
+      Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
     #expect(!Self.processExists(pid))
   }
 

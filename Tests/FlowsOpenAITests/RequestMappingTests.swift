@@ -19,7 +19,8 @@ struct RequestMappingTests {
     _ request: GenerateRequest, streaming: Bool = false,
     responseFormat: OpenAICompatibleConfiguration.ResponseFormat = .jsonSchema, apiKey: String? = nil
   ) async throws -> (JSONValue, StubRequest) {
-    let response: StubResponse = streaming ? .sse(sseFrames([textChunk("ok", finish: "stop")])) : .json(completion("ok"))
+    let response: StubResponse =
+      streaming ? .sse(sseFrames([textChunk("ok", finish: "stop")])) : .json(completion("ok"))
     return try await withStub(response) { server in
       let model = makeModel(server, apiKey: apiKey, responseFormat: responseFormat)
       _ = try await model.generate(request, onChunk: ignoringChunks(streaming))

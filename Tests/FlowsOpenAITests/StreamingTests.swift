@@ -27,7 +27,8 @@ struct StreamingTests {
   }
 
   @Test func framesSplitAcrossWritesWithCRLF() async throws {
-    let frames = sseFrames([textChunk("Hel"), textChunk("lo"), textChunk(" there", finish: "stop")], lineEnding: "\r\n")
+    let frames = sseFrames(
+      [textChunk("Hel"), textChunk("lo"), textChunk(" there", finish: "stop")], lineEnding: "\r\n")
     let joined = frames.joined()
     // Cut the stream into uneven pieces that split frames, lines and the CRLF pairs.
     var pieces: [String] = []
@@ -95,8 +96,13 @@ struct StreamingTests {
 
   @Test func twoToolCallsInterleavedByIndex() async throws {
     let frames = sseFrames([
-      chunk(delta: #"{"tool_calls":[{"index":0,"id":"a","type":"function","function":{"name":"getWeather","arguments":""}}]}"#),
-      chunk(delta: #"{"tool_calls":[{"index":1,"id":"b","type":"function","function":{"name":"getTime","arguments":"{\"tz\":"}}]}"#),
+      chunk(
+        delta:
+          #"{"tool_calls":[{"index":0,"id":"a","type":"function","function":{"name":"getWeather","arguments":""}}]}"#),
+      chunk(
+        delta:
+          #"{"tool_calls":[{"index":1,"id":"b","type":"function","function":{"name":"getTime","arguments":"{\"tz\":"}}]}"#
+      ),
       chunk(delta: #"{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":\"Oslo\"}"}}]}"#),
       chunk(delta: #"{"tool_calls":[{"index":1,"function":{"arguments":"\"UTC\"}"}}]}"#),
       chunk(delta: "{}", finish: "tool_calls"),

@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Flows
-import FlowsTestSupport
 import FlowsAI
 import FlowsOpenAI
+import FlowsTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -70,7 +70,8 @@ func textChunk(_ text: String, finish: String? = nil) -> String {
 /// A `chat.completion.chunk` with the given delta JSON.
 func chunk(delta: String, finish: String? = nil) -> String {
   let reason = finish.map { "\"\($0)\"" } ?? "null"
-  return #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"stub","choices":[{"index":0,"delta":\#(delta),"finish_reason":\#(reason)}]}"#
+  return
+    #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"stub","choices":[{"index":0,"delta":\#(delta),"finish_reason":\#(reason)}]}"#
 }
 
 /// A usage-only final chunk (`choices: []`).
@@ -81,8 +82,11 @@ func usageChunk(prompt: Int, completion: Int) -> String {
 /// A whole `chat.completion` body with text content.
 func completion(_ text: String?, finish: String = "stop", usage: (Int, Int)? = (10, 5)) -> String {
   let content = text.map { JSONValue.string($0).serialized() } ?? "null"
-  let usageJSON = usage.map { #","usage":{"prompt_tokens":\#($0.0),"completion_tokens":\#($0.1),"total_tokens":\#($0.0 + $0.1)}"# } ?? ""
-  return #"{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"stub","choices":[{"index":0,"message":{"role":"assistant","content":\#(content)},"finish_reason":"\#(finish)"}]\#(usageJSON)}"#
+  let usageJSON =
+    usage.map { #","usage":{"prompt_tokens":\#($0.0),"completion_tokens":\#($0.1),"total_tokens":\#($0.0 + $0.1)}"# }
+    ?? ""
+  return
+    #"{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"stub","choices":[{"index":0,"message":{"role":"assistant","content":\#(content)},"finish_reason":"\#(finish)"}]\#(usageJSON)}"#
 }
 
 // MARK: - Errors

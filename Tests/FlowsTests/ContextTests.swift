@@ -132,7 +132,10 @@ import Testing
     #expect(try await action.run("x", options: ActionRunOptions(context: Self.context)).result == "acme")
     #expect(try await action.run("x").result == "nobody")
     let roots = endedSpans(subscription.drain())
-    #expect(roots.map { $0.attr("genkit:metadata:context") } == [#"{"auth":"<redacted>","apiKey":"<redacted>","tenant":"acme"}"#, "{}"])
+    #expect(
+      roots.map { $0.attr("genkit:metadata:context") } == [
+        #"{"auth":"<redacted>","apiKey":"<redacted>","tenant":"acme"}"#, "{}",
+      ])
   }
 
   @Test func streamsCarryTheirContext() async throws {

@@ -75,7 +75,9 @@ import Testing
 
 @Suite struct FlowFailureTraceTests {
   /// A flow whose `lookup` step throws `error`.
-  private func failingFlow(_ runtime: FlowRuntime, _ error: @escaping @Sendable () -> any Error) -> Flow<String, String, Never> {
+  private func failingFlow(_ runtime: FlowRuntime, _ error: @escaping @Sendable () -> any Error) -> Flow<
+    String, String, Never
+  > {
     runtime.defineFlow("boom") { (input: String) in
       _ = try await run("prepare") { input }
       return try await run("lookup") { () throws -> String in throw error() }
@@ -96,7 +98,10 @@ import Testing
     let flow = failingFlow(runtime) { FlowError(.notFound, "no such item") }
     _ = await thrownError { try await flow("x") }
     let events = subscription.drain()
-    #expect(eventShape(events) == ["start:boom", "start:prepare", "end:prepare", "start:lookup", "end:lookup!", "end:boom!", "finished:boom!"])
+    #expect(
+      eventShape(events) == [
+        "start:boom", "start:prepare", "end:prepare", "start:lookup", "end:lookup!", "end:boom!", "finished:boom!",
+      ])
     let spans = endedSpans(events)
     let root = try spans.named("boom")
     let lookup = try spans.named("lookup")
@@ -139,7 +144,8 @@ import Testing
     let flow = failingFlow(runtime) { FlowError(.notFound, "no such item") }
     _ = await thrownError { try await flow("x") }
     let spans = endedSpans(subscription.drain())
-    let sourceStack = try #require(try spans.named("lookup").exceptionEvents.first?.attributes["exception.stacktrace"]?.stringValue)
+    let sourceStack = try #require(
+      try spans.named("lookup").exceptionEvents.first?.attributes["exception.stacktrace"]?.stringValue)
     let lines = sourceStack.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     #expect(Array(lines.prefix(2)) == ["FlowError: no such item", "    at boom > lookup"])
     #expect(lines.dropFirst(2).allSatisfy { $0.hasPrefix("    at ") })
@@ -159,7 +165,9 @@ import Testing
     #expect(lookup.attr("flowscope:status") == "INTERNAL")
     #expect(lookup.status == SpanData.SpanStatus(code: 2, message: "boom: disk full"))
     #expect(lookup.exceptionEvents.first?.attributes["exception.type"] == "BoomError")
-    #expect(lookup.exceptionEvents.first?.attributes["exception.stacktrace"]?.stringValue?.hasPrefix("BoomError: boom: disk full\n    at boom > lookup") == true)
+    #expect(
+      lookup.exceptionEvents.first?.attributes["exception.stacktrace"]?.stringValue?.hasPrefix(
+        "BoomError: boom: disk full\n    at boom > lookup") == true)
   }
 
   @Test func foreignErrorsBecomeInternalThroughTheJSONPathWithTheTraceId() async throws {
@@ -225,7 +233,9 @@ import Testing
     #expect(spans.map(\.displayName) == ["inner", "call", "outer"])
     #expect(spans.map { $0.attributes["genkit:isFailureSource"] == true } == [true, false, false])
     #expect(spans.allSatisfy { $0.attr("genkit:state") == "error" && $0.attr("flowscope:status") == "UNAUTHENTICATED" })
-    #expect(try spans.named("inner").exceptionEvents.first?.attributes["exception.stacktrace"]?.stringValue?.hasPrefix("FlowError: who are you\n    at outer > call > inner") == true)
+    #expect(
+      try spans.named("inner").exceptionEvents.first?.attributes["exception.stacktrace"]?.stringValue?.hasPrefix(
+        "FlowError: who are you\n    at outer > call > inner") == true)
   }
 
   @Test func caughtStepFailuresLeaveTheFlowSuccessful() async throws {
@@ -261,7 +271,9 @@ import Testing
         return try await run("primary") { () throws -> String in throw FlowError(.unavailable, "primary down") }
       } catch let original {
         // Try a fallback; if it fails too, report the original problem.
-        if let value = try? await run("fallback", { () throws -> String in throw FlowError(.unavailable, "fallback down") }) {
+        if let value = try? await run(
+          "fallback", { () throws -> String in throw FlowError(.unavailable, "fallback down") })
+        {
           return value
         }
         throw original

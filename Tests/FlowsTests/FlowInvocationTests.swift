@@ -1,6 +1,6 @@
 import Flows
-import Foundation
 import FlowsTestSupport
+import Foundation
 import Testing
 
 /// A runtime with a `joke` flow that counts how often its body ran.
@@ -192,9 +192,10 @@ private let validOrder: JSONValue = [
     runtime.defineFlow("b") { (s: String) in s }
     runtime.defineFlow("a") { (s: String) in s }
     // (ActionRunResult has no public initializer, so an action defined outside the module can only throw.)
-    runtime.registry.register(AnyAction(descriptor: ActionDescriptor(key: "/tool/t", name: "t", actionType: "tool")) { _, _ in
-      throw FlowError(.unimplemented, "not a real tool")
-    })
+    runtime.registry.register(
+      AnyAction(descriptor: ActionDescriptor(key: "/tool/t", name: "t", actionType: "tool")) { _, _ in
+        throw FlowError(.unimplemented, "not a real tool")
+      })
     #expect(runtime.registry.all.map(\.key) == ["/flow/a", "/flow/b", "/tool/t"])
     #expect(runtime.registry.actions(ofType: "flow").map(\.name) == ["a", "b"])
     #expect(runtime.registry.actions(ofType: "tool").map(\.name) == ["t"])
@@ -220,7 +221,8 @@ private let validOrder: JSONValue = [
   // MARK: Invalid input
 
   /// Runs `order` through JSON, requiring INVALID_ARGUMENT before the body ran and before any span.
-  private func rejected(_ input: JSONValue, sourceLocation: SourceLocation = #_sourceLocation) async throws -> FlowError {
+  private func rejected(_ input: JSONValue, sourceLocation: SourceLocation = #_sourceLocation) async throws -> FlowError
+  {
     let runtime = FlowRuntime()
     let runs = Locked(0)
     _ = orderFlow(runtime, runs: runs)
@@ -283,10 +285,11 @@ private let validOrder: JSONValue = [
   }
 
   @Test func invalidInputSeveralViolationsAreJoined() async throws {
-    let error = try await rejected(order {
-      $0["customer"] = 1
-      $0["address"] = nil
-    })
+    let error = try await rejected(
+      order {
+        $0["customer"] = 1
+        $0["address"] = nil
+      })
     #expect(error.message == "$.address: missing required property; $.customer: expected string, got number")
     #expect(error.details?["violations"]?.arrayValue?.count == 2)
   }
@@ -297,11 +300,16 @@ private let validOrder: JSONValue = [
     _ = orderFlow(runtime, runs: runs)
     let subscription = runtime.bus.subscribe()
     let action = try runtime.registry.requireFlow(named: "order")
-    let error = try await requireFlowError { try await action.run(jsonText: "{\n  \"customer\": \"ann\",\n  \"size\" \"small\"\n}") }
+    let error = try await requireFlowError {
+      try await action.run(jsonText: "{\n  \"customer\": \"ann\",\n  \"size\" \"small\"\n}")
+    }
     #expect(error.status == .invalidArgument)
-    #expect(error.message == "input is not valid JSON: invalid JSON at line 3, column 10: unexpected '\"'; expected ':' after key")
+    #expect(
+      error.message
+        == "input is not valid JSON: invalid JSON at line 3, column 10: unexpected '\"'; expected ':' after key")
     let empty = try await requireFlowError { try await action.run(jsonText: "") }
-    #expect(empty.message == "input is not valid JSON: invalid JSON at line 1, column 1: empty input; expected a JSON value")
+    #expect(
+      empty.message == "input is not valid JSON: invalid JSON at line 1, column 1: empty input; expected a JSON value")
     #expect(runs.value == 0)
     #expect(subscription.drain().isEmpty)
   }
@@ -336,7 +344,8 @@ private let validOrder: JSONValue = [
     }
     let action = try runtime.registry.requireFlow(named: "count")
     #expect(action.descriptor.inputSchema == nil)
-    #expect(action.descriptor.outputSchema == ["type": "integer", "$schema": "http://json-schema.org/draft-07/schema#"])
+    #expect(
+      action.descriptor.outputSchema == ["type": "integer", "$schema": "http://json-schema.org/draft-07/schema#"])
     #expect(try await action.run(["name": "a", "children": [["name": "b", "children": []]]]).result == 2)
     let error = try await requireFlowError { try await action.run(["name": "a"]) }
     #expect(error.status == .invalidArgument)

@@ -1,6 +1,6 @@
 import Flows
-import Foundation
 import FlowsTestSupport
+import Foundation
 import Testing
 
 private struct Everything: Codable, Equatable {
@@ -100,11 +100,16 @@ private func decodingMessage<T: Decodable>(_ type: T.Type, _ value: JSONValue) t
     #expect(try JSONValueEncoder().encode(date) == "1970-01-01T00:00:00.250Z")
     #expect(try JSONValueDecoder().decode(Date.self, from: "1970-01-01T00:00:00.250Z") == date)
     // Without fractional seconds, and as epoch seconds, too.
-    #expect(try JSONValueDecoder().decode(Date.self, from: "2023-11-14T22:13:20Z") == Date(timeIntervalSince1970: 1_700_000_000))
+    #expect(
+      try JSONValueDecoder().decode(Date.self, from: "2023-11-14T22:13:20Z")
+        == Date(timeIntervalSince1970: 1_700_000_000))
     #expect(try JSONValueDecoder().decode(Date.self, from: 1_700_000_000) == Date(timeIntervalSince1970: 1_700_000_000))
     #expect(try JSONValueDecoder().decode(Date.self, from: 1.5) == Date(timeIntervalSince1970: 1.5))
-    #expect(try decodingMessage(Wrapper<Date>.self, ["inner": "yesterday"]) == #"$.inner: expected an ISO-8601 date-time, got "yesterday""#)
-    #expect(try decodingMessage(Wrapper<Date>.self, ["inner": true]) == "$.inner: expected string (date-time), got boolean")
+    #expect(
+      try decodingMessage(Wrapper<Date>.self, ["inner": "yesterday"])
+        == #"$.inner: expected an ISO-8601 date-time, got "yesterday""#)
+    #expect(
+      try decodingMessage(Wrapper<Date>.self, ["inner": true]) == "$.inner: expected string (date-time), got boolean")
   }
 
   @Test func topLevelScalarsAndCollections() throws {
@@ -163,7 +168,9 @@ private func decodingMessage<T: Decodable>(_ type: T.Type, _ value: JSONValue) t
     #expect(try decodingMessage(Wrapper<Bool>.self, ["inner": 0.5]) == "$.inner: expected boolean, got number")
     #expect(try decodingMessage(Wrapper<Int>.self, ["inner": .null]) == "$.inner: expected integer, got null")
     #expect(try decodingMessage(Wrapper<Double>.self, ["inner": "1"]) == "$.inner: expected number, got string")
-    #expect(try decodingMessage(Wrapper<Size>.self, ["inner": "huge"]) == "$.inner: Cannot initialize Size from invalid String value huge")
+    #expect(
+      try decodingMessage(Wrapper<Size>.self, ["inner": "huge"])
+        == "$.inner: Cannot initialize Size from invalid String value huge")
     #expect(try decodingMessage(Wrapper<Data>.self, ["inner": "!!"]) == "$.inner: invalid base64")
   }
 

@@ -1,6 +1,6 @@
 import Flows
-import Foundation
 import FlowsTestSupport
+import Foundation
 import Testing
 
 private struct ParsedUnexpectedly: Error {}
@@ -23,7 +23,8 @@ private func position(_ error: JSONSyntaxError) -> [String] {
 
 @Suite struct JSONParserTests {
   @Test func parsesEveryValueKind() throws {
-    let value = try JSONValue(parsing: #" { "n": null, "t": true, "f": false, "i": -42, "d": 2.5, "s": "hi", "a": [1, [2]], "o": {"k": {}} } "#)
+    let value = try JSONValue(
+      parsing: #" { "n": null, "t": true, "f": false, "i": -42, "d": 2.5, "s": "hi", "a": [1, [2]], "o": {"k": {}} } "#)
     guard case .object(let object) = value else {
       Issue.record("not an object: \(value)")
       return
@@ -113,7 +114,9 @@ private func position(_ error: JSONSyntaxError) -> [String] {
   }
 
   @Test func fractionsAndExponentsAreDoubles() throws {
-    for (text, expected) in [("1.0", 1.0), ("-0.5", -0.5), ("1e2", 100.0), ("1E+2", 100.0), ("25e-1", 2.5), ("-0", 0.0)] {
+    for (text, expected) in [
+      ("1.0", 1.0), ("-0.5", -0.5), ("1e2", 100.0), ("1E+2", 100.0), ("25e-1", 2.5), ("-0", 0.0),
+    ] {
       let value = try JSONValue(parsing: text)
       #expect(value.doubleValue == expected, "\(text)")
     }

@@ -1,6 +1,6 @@
 import Flows
-import Foundation
 import FlowsTestSupport
+import Foundation
 import Testing
 
 @Suite struct JSONWriterTests {

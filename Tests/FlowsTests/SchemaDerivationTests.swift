@@ -1,6 +1,6 @@
 import Flows
-import Foundation
 import FlowsTestSupport
+import Foundation
 import Testing
 
 private let draft07 = "http://json-schema.org/draft-07/schema#"
@@ -201,8 +201,10 @@ private func body<T: Decodable>(_ type: T.Type) throws -> String {
   }
 
   @Test func collectionsAndDictionaries() throws {
-    let address = #"{"type":"object","properties":{"street":{"type":"string"},"zip":{"type":"string"}},"required":["street"],"additionalProperties":false}"#
-    let line = #"{"type":"object","properties":{"sku":{"type":"string"},"qty":{"type":"integer"}},"required":["sku","qty"],"additionalProperties":false}"#
+    let address =
+      #"{"type":"object","properties":{"street":{"type":"string"},"zip":{"type":"string"}},"required":["street"],"additionalProperties":false}"#
+    let line =
+      #"{"type":"object","properties":{"sku":{"type":"string"},"qty":{"type":"integer"}},"required":["sku","qty"],"additionalProperties":false}"#
     let expected =
       #"{"type":"object","properties":{"names":{"type":"array","items":{"type":"string"}},"matrix":{"type":"array","items":{"type":"array","items":{"type":"number"}}},"optionals":{"type":"array","items":{"type":["integer","null"]}},"unique":{"type":"array","items":{"type":"string"}},"counts":{"type":"object","additionalProperties":{"type":"integer"}},"addressBook":{"type":"object","additionalProperties":"#
       + address + #"},"lines":{"type":"array","items":"# + line
@@ -215,8 +217,12 @@ private func body<T: Decodable>(_ type: T.Type) throws -> String {
     #expect(try schema(Int.self) == ["type": "integer", "$schema": .string(draft07)])
     #expect(try schema(String?.self) == ["type": ["string", "null"], "$schema": .string(draft07)])
     #expect(try schema([Int].self) == ["type": "array", "items": ["type": "integer"], "$schema": .string(draft07)])
-    #expect(try schema(Size.self) == ["type": "string", "enum": ["small", "medium", "large"], "$schema": .string(draft07)])
-    #expect(try schema([String: Bool].self) == ["type": "object", "additionalProperties": ["type": "boolean"], "$schema": .string(draft07)])
+    #expect(
+      try schema(Size.self) == ["type": "string", "enum": ["small", "medium", "large"], "$schema": .string(draft07)])
+    #expect(
+      try schema([String: Bool].self) == [
+        "type": "object", "additionalProperties": ["type": "boolean"], "$schema": .string(draft07),
+      ])
     #expect(try schema(JSONValue.self) == ["$schema": .string(draft07)])
     #expect(try schema(Address?.self)["type"] == ["object", "null"])
     // A struct without properties never asks for a container, so nothing constrains it (and decoding
@@ -275,9 +281,13 @@ private func body<T: Decodable>(_ type: T.Type) throws -> String {
 
   @Test func recursiveTypesThrowAFailure() throws {
     let treeError = try #require(throws: JSONSchemaDerivation.Failure.self) { try schema(Tree.self) }
-    #expect(treeError.description.contains("nests more than 24 levels (recursive type?); give it a JSONSchemaProviding schema"))
+    #expect(
+      treeError.description.contains(
+        "nests more than 24 levels (recursive type?); give it a JSONSchemaProviding schema"))
     let listError = try #require(throws: JSONSchemaDerivation.Failure.self) { try schema(ListNode.self) }
-    #expect(listError.description == "ListNode nests more than 24 levels (recursive type?); give it a JSONSchemaProviding schema")
+    #expect(
+      listError.description
+        == "ListNode nests more than 24 levels (recursive type?); give it a JSONSchemaProviding schema")
   }
 
   @Test func derivedSchemasAcceptEncodedValues() throws {

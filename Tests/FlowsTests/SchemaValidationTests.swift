@@ -79,11 +79,15 @@ private func violations(_ schema: JSONValue, _ value: JSONValue, limit: Int = 20
       violations(orderSchema, order { $0["items"] = [["sku": "a", "qty": 1.5]] })
         == ["$.items[0].qty: expected integer, got number"])
     #expect(violations(orderSchema, order { $0["items"] = [["sku": "a", "qty": 2.0]] }) == [])
-    #expect(violations(["type": "array", "items": ["type": "array", "items": ["type": "string"]]], [["a"], ["b", 1]]) == ["$[1][1]: expected string, got number"])
+    #expect(
+      violations(["type": "array", "items": ["type": "array", "items": ["type": "string"]]], [["a"], ["b", 1]]) == [
+        "$[1][1]: expected string, got number"
+      ])
   }
 
   @Test func nullForRequiredObject() {
-    #expect(violations(orderSchema, order { $0["address"] = nil as JSONValue? }) == ["$.address: missing required property"])
+    #expect(
+      violations(orderSchema, order { $0["address"] = nil as JSONValue? }) == ["$.address: missing required property"])
     #expect(violations(orderSchema, order { $0["address"] = .null }) == ["$.address: expected object, got null"])
     #expect(violations(orderSchema, .null) == ["$: expected object, got null"])
   }
@@ -145,7 +149,10 @@ private func violations(_ schema: JSONValue, _ value: JSONValue, limit: Int = 20
     let list: JSONValue = ["type": "array", "minItems": 1, "maxItems": 2]
     #expect(violations(list, []) == ["$: must have at least 1 item, got 0"])
     #expect(violations(list, [1, 2, 3]) == ["$: must have at most 2 items, got 3"])
-    #expect(violations(["type": "array", "items": [["type": "string"], ["type": "integer"]]], ["a", "b"]) == ["$[1]: expected integer, got string"])
+    #expect(
+      violations(["type": "array", "items": [["type": "string"], ["type": "integer"]]], ["a", "b"]) == [
+        "$[1]: expected integer, got string"
+      ])
   }
 
   @Test func numericBounds() {
@@ -194,12 +201,18 @@ private func violations(_ schema: JSONValue, _ value: JSONValue, limit: Int = 20
       "properties": ["item": ["$ref": "#/definitions/item"], "name": ["$ref": "#/$defs/name"]],
     ]
     #expect(violations(schema, ["item": ["n": 1], "name": "x"]) == [])
-    #expect(violations(schema, ["item": [:], "name": 1]) == ["$.item.n: missing required property", "$.name: expected string, got number"])
+    #expect(
+      violations(schema, ["item": [:], "name": 1]) == [
+        "$.item.n: missing required property", "$.name: expected string, got number",
+      ])
     // An unresolvable reference accepts anything.
     #expect(violations(["$ref": "#/definitions/missing"], 1) == [])
     // A recursive schema through "#" terminates.
     let tree: JSONValue = ["type": "object", "properties": ["kids": ["type": "array", "items": ["$ref": "#"]]]]
-    #expect(violations(tree, ["kids": [["kids": []], ["kids": [["kids": "x"]]]]]) == [#"$.kids[1].kids[0].kids: expected array, got string"#])
+    #expect(
+      violations(tree, ["kids": [["kids": []], ["kids": [["kids": "x"]]]]]) == [
+        #"$.kids[1].kids[0].kids: expected array, got string"#
+      ])
   }
 
   @Test func emptySchemaAcceptsEverything() {

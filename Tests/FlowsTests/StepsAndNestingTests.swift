@@ -138,7 +138,9 @@ import Testing
     let parts = spans.filter { $0.displayName.hasPrefix("part-") }
     #expect(parts.count == 4)
     #expect(parts.allSatisfy { $0.parentSpanId == root.spanId && $0.traceId == root.traceId })
-    #expect(Set(parts.compactMap { $0.attr("genkit:path") }) == Set((0..<4).map { "/{fanout,t:flow}/{part-\($0),t:flowStep}" }))
+    #expect(
+      Set(parts.compactMap { $0.attr("genkit:path") })
+        == Set((0..<4).map { "/{fanout,t:flow}/{part-\($0),t:flowStep}" }))
   }
 
   @Test func concurrentRunsKeepTheirSpansApart() async throws {

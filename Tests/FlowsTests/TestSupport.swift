@@ -72,7 +72,8 @@ extension Array where Element == SpanData {
   /// The one span with this display name.
   func named(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> SpanData {
     let matches = filter { $0.displayName == name }
-    try #require(matches.count == 1, "expected one span named \(name), found \(matches.count)", sourceLocation: sourceLocation)
+    try #require(
+      matches.count == 1, "expected one span named \(name), found \(matches.count)", sourceLocation: sourceLocation)
     return matches[0]
   }
 }
@@ -154,5 +155,8 @@ struct QuotaError: Error, FlowStatusProviding, CustomStringConvertible {
 
 /// True when `text` is `count` lowercase hex digits.
 func isLowerHex(_ text: String, count: Int) -> Bool {
-  text.utf8.count == count && text.utf8.allSatisfy { ("0"..."9").contains(Character(UnicodeScalar($0))) || ("a"..."f").contains(Character(UnicodeScalar($0))) }
+  text.utf8.count == count
+    && text.utf8.allSatisfy {
+      ("0"..."9").contains(Character(UnicodeScalar($0))) || ("a"..."f").contains(Character(UnicodeScalar($0)))
+    }
 }

@@ -1,6 +1,6 @@
 import Flows
-import Foundation
 import FlowsTestSupport
+import Foundation
 import Testing
 
 private struct MenuInput: Codable, Sendable { var theme: String }
@@ -57,7 +57,8 @@ private func keys(_ value: JSONValue?) -> Set<String> { Set(value?.objectValue?.
     #expect(model.kindLabel == "model")
     #expect(model.genkitType == "action")
     #expect(model.parentSpanId == "a1b2c3d4e5f60003")
-    #expect(model.attr("genkit:path") == "/{menuFlow,t:flow}/{generate,t:util}/{googleai/gemini-2.5-flash,t:action,s:model}")
+    #expect(
+      model.attr("genkit:path") == "/{menuFlow,t:flow}/{generate,t:util}/{googleai/gemini-2.5-flash,t:action,s:model}")
     #expect(try #require(trace.spans["a1b2c3d4e5f60005"]).output == "rainy")
     #expect(try #require(trace.spans["a1b2c3d4e5f60003"]).kindLabel == "util")
     #expect(try #require(trace.spans["a1b2c3d4e5f60002"]).kindLabel == "flowStep")
@@ -81,7 +82,10 @@ private func keys(_ value: JSONValue?) -> Set<String> { Set(value?.objectValue?.
       #expect(ours["instrumentationLibrary"] == ["name": "genkit-tracer", "version": "v1"])
     }
     // Spans are written in start order.
-    #expect(ourSpans.keys == ["a1b2c3d4e5f60001", "a1b2c3d4e5f60002", "a1b2c3d4e5f60003", "a1b2c3d4e5f60004", "a1b2c3d4e5f60005"])
+    #expect(
+      ourSpans.keys == [
+        "a1b2c3d4e5f60001", "a1b2c3d4e5f60002", "a1b2c3d4e5f60003", "a1b2c3d4e5f60004", "a1b2c3d4e5f60005",
+      ])
     // And the text parses back to the same trace.
     #expect(try TraceData(json: JSONValue(parsing: reencoded.serialized(.prettyPrinted))) == trace)
   }
@@ -113,7 +117,10 @@ private func keys(_ value: JSONValue?) -> Set<String> { Set(value?.objectValue?.
     #expect(keys(step.json) == keys(golden["spans"]?["a1b2c3d4e5f60002"]))
 
     // And the same values wherever the content is the same.
-    for key in ["genkit:type", "genkit:metadata:subtype", "genkit:key", "genkit:name", "genkit:isRoot", "genkit:path", "genkit:input", "genkit:state", "genkit:metadata:context"] {
+    for key in [
+      "genkit:type", "genkit:metadata:subtype", "genkit:key", "genkit:name", "genkit:isRoot", "genkit:path",
+      "genkit:input", "genkit:state", "genkit:metadata:context",
+    ] {
       #expect(root.attributes[key] == goldenRoot.attributes[key], "\(key)")
     }
     for key in ["genkit:type", "genkit:name", "genkit:path", "genkit:output", "genkit:state"] {
@@ -146,8 +153,12 @@ private func keys(_ value: JSONValue?) -> Set<String> { Set(value?.objectValue?.
     #expect(keys(event) == ["time", "annotation"])
     #expect(event["time"] == .number(step.endTime))
     #expect(event["annotation"]?["description"] == "exception")
-    #expect(keys(event["annotation"]?["attributes"]) == ["exception.type", "exception.message", "exception.stacktrace"])
-    #expect(Set(step.attributeKeys) == ["genkit:type", "genkit:name", "genkit:path", "genkit:state", "genkit:isFailureSource", "flowscope:status"])
+    #expect(
+      keys(event["annotation"]?["attributes"]) == ["exception.type", "exception.message", "exception.stacktrace"])
+    #expect(
+      Set(step.attributeKeys) == [
+        "genkit:type", "genkit:name", "genkit:path", "genkit:state", "genkit:isFailureSource", "flowscope:status",
+      ])
     // It reads back as the same span.
     #expect(try SpanData(json: json) == step)
   }
@@ -243,7 +254,10 @@ private func keys(_ value: JSONValue?) -> Set<String> { Set(value?.objectValue?.
     let steps = trace.spans.values.filter { $0.parentSpanId == root.spanId }.sorted { $0.startTime < $1.startTime }
     #expect(steps.map(\.displayName) == ["uppercase", "reverse"])
     #expect(steps.map(\.kindLabel) == ["flowStep", "flowStep"])
-    #expect(steps.map { $0.attr("genkit:path") } == ["/{steps,t:action,s:flow}/{uppercase,t:flowStep}", "/{steps,t:action,s:flow}/{reverse,t:flowStep}"])
+    #expect(
+      steps.map { $0.attr("genkit:path") } == [
+        "/{steps,t:action,s:flow}/{uppercase,t:flowStep}", "/{steps,t:action,s:flow}/{reverse,t:flowStep}",
+      ])
     #expect(steps.map(\.output) == ["ABC", "CBA"])
     #expect(steps.allSatisfy { !$0.isError && $0.status?.code == 0 })
   }
@@ -259,7 +273,8 @@ private func keys(_ value: JSONValue?) -> Set<String> { Set(value?.objectValue?.
     #expect(event.attributes["exception.type"] == "ValueError")
     #expect(event.attributes["exception.escaped"] == "False")
     #expect(event.time == 1_795_596_546_850.0574)
-    #expect(event.attributes["exception.stacktrace"]?.stringValue?.hasPrefix("Traceback (most recent call last):") == true)
+    #expect(
+      event.attributes["exception.stacktrace"]?.stringValue?.hasPrefix("Traceback (most recent call last):") == true)
   }
 
   @Test func pythonTracesReEncodeWithIntegerCodes() throws {
@@ -289,21 +304,31 @@ private func keys(_ value: JSONValue?) -> Set<String> { Set(value?.objectValue?.
     #expect(try span(["code": 2]).errorMessage == "Error")
     // genkit:state wins over the status code.
     #expect(try !span(["code": 2], attributes: ["genkit:state": "success"]).isError)
-    #expect(try span(["code": 0], attributes: ["genkit:state": "error", "genkit:error": "from attribute"]).errorMessage == "from attribute")
+    #expect(
+      try span(["code": 0], attributes: ["genkit:state": "error", "genkit:error": "from attribute"]).errorMessage
+        == "from attribute")
     let withEvent = try span(
-      ["code": 2], events: [["time": 1, "annotation": ["description": "exception", "attributes": ["exception.message": "from event"]]]])
+      ["code": 2],
+      events: [
+        ["time": 1, "annotation": ["description": "exception", "attributes": ["exception.message": "from event"]]]
+      ])
     #expect(withEvent.errorMessage == "from event")
   }
 
   @Test func rootDetectionToleratesPartialTraces() throws {
     func span(_ id: String, parent: String?, start: Double) -> SpanData {
-      SpanData(spanId: id, traceId: "t", parentSpanId: parent, startTime: start, endTime: start + 1, attributes: [:], displayName: id)
+      SpanData(
+        spanId: id, traceId: "t", parentSpanId: parent, startTime: start, endTime: start + 1, attributes: [:],
+        displayName: id)
     }
     // The parent of "b" was never received; a parentless span still wins over it.
-    let partial = TraceData(traceId: "t", spans: [span("b", parent: "missing", start: 1), span("a", parent: nil, start: 5)])
+    let partial = TraceData(
+      traceId: "t", spans: [span("b", parent: "missing", start: 1), span("a", parent: nil, start: 5)])
     #expect(partial.rootSpan?.spanId == "a")
     // With no parentless span, the earliest orphan is the root.
-    let orphans = TraceData(traceId: "t", spans: [span("c", parent: "x", start: 3), span("d", parent: "y", start: 2), span("e", parent: "d", start: 2.5)])
+    let orphans = TraceData(
+      traceId: "t",
+      spans: [span("c", parent: "x", start: 3), span("d", parent: "y", start: 2), span("e", parent: "d", start: 2.5)])
     #expect(orphans.rootSpan?.spanId == "d")
     #expect(orphans.displayName == "d")
     #expect(TraceData(traceId: "t").rootSpan == nil)

@@ -48,7 +48,9 @@ import Testing
     let spans = try #require(trace["spans"] as? [String: [String: Any]]).values
     let names = spans.compactMap { $0["displayName"] as? String }
     #expect(names.filter { $0 == "local/qwen" }.count >= 2, "a model call before and after the tool")
-    let toolSpans = spans.filter { (($0["attributes"] as? [String: Any])?["genkit:metadata:subtype"] as? String) == "tool" }
+    let toolSpans = spans.filter {
+      (($0["attributes"] as? [String: Any])?["genkit:metadata:subtype"] as? String) == "tool"
+    }
     #expect(!toolSpans.isEmpty)
     let input = (toolSpans.first?["attributes"] as? [String: Any])?["genkit:input"] as? String ?? ""
     #expect(input.contains("city"))

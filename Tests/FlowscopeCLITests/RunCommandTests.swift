@@ -67,7 +67,8 @@ import Testing
     defer { cli.cleanUp() }
     let result = try cli.run(["run", "nopeFlow", "{}"])
     #expect(result.status == 1)
-    #expect(result.stderr.contains("NOT_FOUND: flow 'nopeFlow' not found (known flows: chatFlow, failingFlow, jokeFlow"))
+    #expect(
+      result.stderr.contains("NOT_FOUND: flow 'nopeFlow' not found (known flows: chatFlow, failingFlow, jokeFlow"))
   }
 
   @Test func failingFlowReportsStatusAndFailureSource() throws {
@@ -80,7 +81,9 @@ import Testing
     let show = try cli.run(["traces", "show", traceId, "--format", "json"])
     let trace = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
     let spans = try #require(trace["spans"] as? [String: [String: Any]])
-    let sources = spans.values.filter { (($0["attributes"] as? [String: Any])?["genkit:isFailureSource"] as? Bool) == true }
+    let sources = spans.values.filter {
+      (($0["attributes"] as? [String: Any])?["genkit:isFailureSource"] as? Bool) == true
+    }
     #expect(sources.count == 1)
     #expect(sources.first?["displayName"] as? String == "charge-card")
     let tree = try cli.run(["traces", "show", traceId]).stdout
@@ -131,7 +134,9 @@ import Testing
   @Test func contextIsRecordedWithAuthRedacted() throws {
     let cli = try CLIHarness()
     defer { cli.cleanUp() }
-    let run = try cli.run(["run", "menuFlow", #"{"theme":"space"}"#, "--context", #"{"auth":{"uid":"u1"},"tenant":"acme"}"#])
+    let run = try cli.run([
+      "run", "menuFlow", #"{"theme":"space"}"#, "--context", #"{"auth":{"uid":"u1"},"tenant":"acme"}"#,
+    ])
     let traceId = try #require(CLIHarness.traceId(in: run.stdout))
     let json = try cli.run(["traces", "show", traceId, "--format", "json"]).stdout
     #expect(json.contains(#"genkit:metadata:context"#))

@@ -72,11 +72,14 @@ import Testing
     defer { cli.cleanUp() }
     let result = try cli.run(["flows"], db: false)
     #expect(result.stdout.contains("jokeFlow      ⇣  input {subject: string, count?: integer}"))
-    #expect(result.stdout.contains("menuFlow         input {theme: string, courses?: integer}"), "non-streaming flows have no marker")
+    #expect(
+      result.stdout.contains("menuFlow         input {theme: string, courses?: integer}"),
+      "non-streaming flows have no marker")
     #expect(result.stdout.contains("menuFlow"))
     let json = try cli.run(["flows", "--json"], db: false).stdout
     let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
     let joke = object?["/flow/jokeFlow"] as? [String: Any]
-    #expect((joke?["inputSchema"] as? [String: Any])?["$schema"] as? String == "http://json-schema.org/draft-07/schema#")
+    #expect(
+      (joke?["inputSchema"] as? [String: Any])?["$schema"] as? String == "http://json-schema.org/draft-07/schema#")
   }
 }

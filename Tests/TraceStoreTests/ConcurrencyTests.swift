@@ -12,11 +12,12 @@ import TraceStore
           for n in 0..<25 {
             let id = "task\(task)-\(n)"
             try store.upsert([makeSpan(trace: id, id: "root", name: "flow", start: Double(n))])
-            try store.upsert(makeTrace(id, start: Double(n), children: 3).map { span in
-              var span = span
-              if span.parentSpanId == nil { span.spanId = "root" } else { span.parentSpanId = "root" }
-              return span
-            })
+            try store.upsert(
+              makeTrace(id, start: Double(n), children: 3).map { span in
+                var span = span
+                if span.parentSpanId == nil { span.spanId = "root" } else { span.parentSpanId = "root" }
+                return span
+              })
             _ = try store.listTraces(TraceQuery(limit: 5))
           }
         }

@@ -31,7 +31,8 @@ import TraceStore
   @Test func numbersKeepTheirValues() throws {
     let t = try TestStore()
     let numbers: [JSONValue] = [
-      0, -0.0, 1, -1, 42.5, 1e-7, 123_456_789.123_456_789, 1e15, 1e21, -1e300, .number(.leastNonzeroMagnitude), .integer(.max), .integer(.min),
+      0, -0.0, 1, -1, 42.5, 1e-7, 123_456_789.123_456_789, 1e15, 1e21, -1e300, .number(.leastNonzeroMagnitude),
+      .integer(.max), .integer(.min),
       .integer(-1_234_567_890_123), 9_007_199_254_740_993,
     ]
     let span = makeSpan(

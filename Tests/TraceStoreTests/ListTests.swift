@@ -8,7 +8,9 @@ import TraceStore
     let t = try TestStore()
     for n in 0..<10 {
       try t.store.upsert(
-        makeTrace("t\(n)", name: n % 2 == 0 ? "even" : "odd", start: 1000 + Double(n) * 10, error: n % 3 == 0 ? "failed \(n)" : nil))
+        makeTrace(
+          "t\(n)", name: n % 2 == 0 ? "even" : "odd", start: 1000 + Double(n) * 10,
+          error: n % 3 == 0 ? "failed \(n)" : nil))
     }
     return t
   }
@@ -88,7 +90,8 @@ import TraceStore
 
     // Paging within a filter.
     let first = try t.store.listTraces(TraceQuery(flowName: "odd", limit: 2))
-    let rest = try t.store.listTraces(TraceQuery(flowName: "odd", limit: 10, continuationToken: first.continuationToken))
+    let rest = try t.store.listTraces(
+      TraceQuery(flowName: "odd", limit: 10, continuationToken: first.continuationToken))
     #expect(first.traces.map(\.traceId) + rest.traces.map(\.traceId) == ["t9", "t7", "t5", "t3", "t1"])
   }
 

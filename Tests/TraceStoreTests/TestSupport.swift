@@ -1,7 +1,6 @@
 import Flows
 import Foundation
 import Testing
-
 import TraceStore
 
 /// A temporary directory removed when the value is released.
@@ -9,7 +8,8 @@ final class TemporaryDirectory: Sendable {
   let path: String
 
   init() throws {
-    path = FileManager.default.temporaryDirectory
+    path =
+      FileManager.default.temporaryDirectory
       .appendingPathComponent("tracestore-tests-\(UUID().uuidString)", isDirectory: true).path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
   }

@@ -81,7 +81,8 @@ import TraceStore
     let t = try TestStore()
     // A flow called from another process: it has a (remote) parent but is the root of its trace.
     try t.store.upsert([
-      makeSpan(trace: "t1", id: "local-root", parent: "remote-caller", name: "served", start: 10, end: 20, isRoot: true),
+      makeSpan(
+        trace: "t1", id: "local-root", parent: "remote-caller", name: "served", start: 10, end: 20, isRoot: true),
       makeSpan(trace: "t1", id: "step", parent: "local-root", name: "step", start: 11, end: 12),
     ])
     let summary = try #require(try t.store.summary(traceId: "t1"))
@@ -155,7 +156,9 @@ import TraceStore
 
   @Test func sameSpanIdInTwoTracesAreTwoSpans() throws {
     let t = try TestStore()
-    try t.store.upsert([makeSpan(trace: "t1", id: "s", start: 1, end: 2), makeSpan(trace: "t2", id: "s", start: 3, end: 4)])
+    try t.store.upsert([
+      makeSpan(trace: "t1", id: "s", start: 1, end: 2), makeSpan(trace: "t2", id: "s", start: 3, end: 4),
+    ])
     #expect(try t.store.traceCount() == 2)
     #expect(try t.store.spanCount() == 2)
     #expect(try t.store.trace(id: "t2")?.spans["s"]?.startTime == 3)
@@ -164,7 +167,9 @@ import TraceStore
   @Test func chunksComeBackInIndexOrder() throws {
     let t = try TestStore()
     try t.store.upsert(makeTrace("t1", start: 1))
-    let chunks = (0..<5).map { StoredChunk(traceId: "t1", spanId: "t1-root", index: $0, time: 10 + Double($0), json: "{\"n\":\($0)}") }
+    let chunks = (0..<5).map {
+      StoredChunk(traceId: "t1", spanId: "t1-root", index: $0, time: 10 + Double($0), json: "{\"n\":\($0)}")
+    }
     try t.store.appendChunks([chunks[3], chunks[0], chunks[4]])
     try t.store.appendChunks([chunks[2], chunks[1]])
     try t.store.appendChunks([chunks[1]])  // idempotent

@@ -29,7 +29,10 @@ public struct Flow<Input: Codable & Sendable, Output: Codable & Sendable, Chunk:
   @usableFromInline let body: @Sendable (Input, FlowContext<Chunk>) async throws -> Output
 
   @usableFromInline
-  init(descriptor: ActionDescriptor, runtime: FlowRuntime, body: @escaping @Sendable (Input, FlowContext<Chunk>) async throws -> Output) {
+  init(
+    descriptor: ActionDescriptor, runtime: FlowRuntime,
+    body: @escaping @Sendable (Input, FlowContext<Chunk>) async throws -> Output
+  ) {
     self.descriptor = descriptor
     self.runtime = runtime
     self.body = body

@@ -128,7 +128,8 @@ final class SchemaProbe: Decoder {
       return value
     }
     guard depth < Self.maxDepth else {
-      throw failure("\(T.self) nests more than \(Self.maxDepth) levels (recursive type?); give it a JSONSchemaProviding schema")
+      throw failure(
+        "\(T.self) nests more than \(Self.maxDepth) levels (recursive type?); give it a JSONSchemaProviding schema")
     }
     let child = childProbe()
     let value = try T(from: child)

@@ -158,7 +158,9 @@ public struct SchemaValidator: Sendable {
 
     /// For a failed anyOf/oneOf, report the first alternative's own errors when there is a single
     /// non-null alternative (the common `T | null` case), else a summary of the accepted types.
-    mutating func reportAlternatives(_ value: JSONValue, _ options: [JSONValue], path: String, depth: Int, keyword: String) {
+    mutating func reportAlternatives(
+      _ value: JSONValue, _ options: [JSONValue], path: String, depth: Int, keyword: String
+    ) {
       let nonNull = options.filter { $0["type"]?.stringValue != "null" }
       if nonNull.count == 1, let only = nonNull.first {
         check(value, against: only, path: path, depth: depth + 1)

@@ -39,7 +39,8 @@ public struct TraceTreeFormatter: Sendable {
     return text
   }
 
-  func render(_ node: TraceTreeNode, prefix: String, connector: String, childPrefix: String, into lines: inout [String]) {
+  func render(_ node: TraceTreeNode, prefix: String, connector: String, childPrefix: String, into lines: inout [String])
+  {
     lines.append(prefix + connector + Self.header(node.span, usage: node.usage))
     var items: [(label: String, lines: [String])] = []
     if showValues {

@@ -8,7 +8,8 @@ public enum ValueFormatting {
       return messages.flatMap(messageLines(forMessage:))
     }
     if let message = value["message"], isMessage(message) { return messageLines(forMessage: message) }
-    if let candidates = value["candidates"]?.arrayValue, let message = candidates.first?["message"], isMessage(message) {
+    if let candidates = value["candidates"]?.arrayValue, let message = candidates.first?["message"], isMessage(message)
+    {
       return messageLines(forMessage: message)
     }
     if let list = value.arrayValue, !list.isEmpty, list.allSatisfy(isMessage) {
@@ -43,7 +44,9 @@ public enum ValueFormatting {
         let name = response["name"]?.stringValue ?? "?"
         lines.append("Tool Output [\(name)]: \(compact(response["output"] ?? .null))")
       } else if let media = part["media"] {
-        lines.append("\(speaker): [media \(media["contentType"]?.stringValue ?? "") \(shortenDataURL(media["url"]?.stringValue ?? ""))]")
+        lines.append(
+          "\(speaker): [media \(media["contentType"]?.stringValue ?? "") \(shortenDataURL(media["url"]?.stringValue ?? ""))]"
+        )
       } else if let data = part["data"] {
         lines.append("\(speaker): [data] \(compact(data))")
       } else {

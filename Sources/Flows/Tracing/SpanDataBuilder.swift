@@ -12,7 +12,9 @@ extension SpanData {
     if let context = span.context, span.isRoot {
       attributes["genkit:metadata:context"] = .string(context.redactedJSON.serialized())
     }
-    for key in span.metadata.keys.sorted() { attributes["genkit:metadata:" + key] = span.metadata[key].map { .string($0) } }
+    for key in span.metadata.keys.sorted() {
+      attributes["genkit:metadata:" + key] = span.metadata[key].map { .string($0) }
+    }
     for key in span.labels.keys.sorted() { attributes[key] = span.labels[key].map { .string($0) } }
 
     var status = SpanStatus(code: 0)

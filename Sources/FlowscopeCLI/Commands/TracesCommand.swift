@@ -78,7 +78,8 @@ struct TracesCommand: AsyncParsableCommand {
         Console.out("\nStream (\(recorded.count) chunks):")
         for chunk in recorded {
           let value = (try? JSONValue(parsing: chunk.json)) ?? .string(chunk.json)
-          Console.out("  [\(chunk.index)] " + TextSanitizer.sanitize(ValueFormatting.compact(value), keepNewlines: false))
+          Console.out(
+            "  [\(chunk.index)] " + TextSanitizer.sanitize(ValueFormatting.compact(value), keepNewlines: false))
         }
       }
     }
@@ -127,7 +128,9 @@ struct TracesCommand: AsyncParsableCommand {
     func run() async throws {
       let data: Data
       do {
-        data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+        data =
+          file == "-"
+          ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
       } catch {
         throw CLIFailure(message: "cannot read \(file): \(error.localizedDescription)")
       }

@@ -83,7 +83,8 @@ public enum AISampleFlows {
       let result = try await generate(
         model: runtime.model(named: model),
         prompt: "What is the weather in \(question.city), and where should I eat tonight? \(question.request ?? "")",
-        system: "You are a helpful local guide. Use the tools to check the weather and find restaurants, then answer briefly.",
+        system:
+          "You are a helpful local guide. Use the tools to check the weather and find restaurants, then answer briefly.",
         tools: [getWeather.erased, searchRestaurants.erased],
         config: GenerationConfig(temperature: 0),
         onChunk: { ctx.sendChunk($0.text) })

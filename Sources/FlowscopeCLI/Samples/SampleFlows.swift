@@ -52,7 +52,9 @@ extension SampleFlows {
       let count = min(max(request.count ?? 1, 1), jokeTemplates.count)
       let seed = request.subject.unicodeScalars.reduce(0) { $0 &+ Int($1.value) }
       let jokes = try await run("pick-jokes", input: request) {
-        (0..<count).map { jokeTemplates[(seed + $0) % jokeTemplates.count].replacingOccurrences(of: "{s}", with: request.subject) }
+        (0..<count).map {
+          jokeTemplates[(seed + $0) % jokeTemplates.count].replacingOccurrences(of: "{s}", with: request.subject)
+        }
       }
       var told: [String] = []
       for joke in jokes {

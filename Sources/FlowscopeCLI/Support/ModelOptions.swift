@@ -14,7 +14,8 @@ struct ModelOptions: ParsableArguments {
       """)
   var model: String?
 
-  @Option(name: .long, help: "Base URL of the OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 ($OPENAI_BASE_URL).")
+  @Option(
+    name: .long, help: "Base URL of the OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 ($OPENAI_BASE_URL).")
   var baseURL: String?
 
   @Option(name: .long, help: "API key for the server ($OPENAI_API_KEY).")
@@ -53,7 +54,9 @@ struct ModelSetup {
       return ModelSetup(name: registered.name, localServer: server)
     default:
       let modelId = choice.hasPrefix("openai/") ? String(choice.dropFirst("openai/".count)) : choice
-      guard !modelId.isEmpty else { throw CLIFailure(message: "INVALID_ARGUMENT: --model openai/<model> needs a model name") }
+      guard !modelId.isEmpty else {
+        throw CLIFailure(message: "INVALID_ARGUMENT: --model openai/<model> needs a model name")
+      }
       let configuration = OpenAICompatibleConfiguration.fromEnvironment(
         model: modelId, baseURL: options.baseURL, apiKey: options.apiKey)
       let registered = runtime.defineOpenAICompatibleModel(name: "openai/" + modelId, configuration: configuration)

@@ -69,7 +69,9 @@ public struct Canvas: Sendable, Equatable {
   /// be cut at the limit is replaced by a space, so a wide character is never split.
   /// - Returns: The number of columns written.
   @discardableResult
-  public mutating func put(_ text: String, row: Int, column: Int, style: TextStyle = .plain, maxWidth: Int? = nil) -> Int {
+  public mutating func put(_ text: String, row: Int, column: Int, style: TextStyle = .plain, maxWidth: Int? = nil)
+    -> Int
+  {
     guard row >= 0, row < rows, column < columns else { return 0 }
     let limit = min(columns, column + max(maxWidth ?? columns, 0))
     var x = column
@@ -114,12 +116,15 @@ public struct Canvas: Sendable, Equatable {
   }
 
   /// Draws a box-drawing frame with an optional title in its top edge.
-  public mutating func box(row: Int, column: Int, height: Int, width: Int, title: String? = nil, style: TextStyle = .plain) {
+  public mutating func box(
+    row: Int, column: Int, height: Int, width: Int, title: String? = nil, style: TextStyle = .plain
+  ) {
     guard height >= 2, width >= 2 else { return }
     let bottom = row + height - 1
     let right = column + width - 1
     put("┌" + String(repeating: "─", count: width - 2) + "┐", row: row, column: column, style: style, maxWidth: width)
-    put("└" + String(repeating: "─", count: width - 2) + "┘", row: bottom, column: column, style: style, maxWidth: width)
+    put(
+      "└" + String(repeating: "─", count: width - 2) + "┘", row: bottom, column: column, style: style, maxWidth: width)
     for r in (row + 1)..<bottom {
       put("│", row: r, column: column, style: style)
       put("│", row: r, column: right, style: style)
