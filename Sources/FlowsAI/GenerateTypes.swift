@@ -35,19 +35,65 @@ public struct GenerationUsage: Codable, Sendable, Hashable {
 }
 
 /// Sampling and length settings passed to the model.
-public struct GenerationConfig: Codable, Sendable, Hashable {
+public struct GenerationConfig: Codable, Sendable, Hashable, JSONSchemaProviding {
   public var temperature: Double?
   public var maxOutputTokens: Int?
+  public var topK: Int?
   public var topP: Double?
   public var stopSequences: [String]?
+  /// Any other settings (provider-specific options, `version`, …), kept and passed through as given.
+  public var custom: JSONObject
 
   public init(
-    temperature: Double? = nil, maxOutputTokens: Int? = nil, topP: Double? = nil, stopSequences: [String]? = nil
+    temperature: Double? = nil, maxOutputTokens: Int? = nil, topK: Int? = nil, topP: Double? = nil,
+    stopSequences: [String]? = nil, custom: JSONObject = JSONObject()
   ) {
     self.temperature = temperature
     self.maxOutputTokens = maxOutputTokens
+    self.topK = topK
     self.topP = topP
     self.stopSequences = stopSequences
+    self.custom = custom
+  }
+
+  enum Known: String, CaseIterable { case temperature, maxOutputTokens, topK, topP, stopSequences }
+
+  public init(from decoder: any Decoder) throws {
+    let object = try JSONValue(from: decoder).objectValue ?? JSONObject()
+    let values = JSONValueDecoder()
+    func field<T: Decodable>(_ key: Known, _ type: T.Type) throws -> T? {
+      guard let value = object[key.rawValue], !value.isNull else { return nil }
+      return try values.decode(T.self, from: value)
+    }
+    temperature = try field(.temperature, Double.self)
+    maxOutputTokens = try field(.maxOutputTokens, Int.self)
+    topK = try field(.topK, Int.self)
+    topP = try field(.topP, Double.self)
+    stopSequences = try field(.stopSequences, [String].self)
+    custom = JSONObject(object.entries.filter { Known(rawValue: $0.key) == nil }.map { ($0.key, $0.value) })
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var object = JSONObject()
+    if let temperature { object["temperature"] = .number(temperature) }
+    if let maxOutputTokens { object["maxOutputTokens"] = .integer(Int64(maxOutputTokens)) }
+    if let topK { object["topK"] = .integer(Int64(topK)) }
+    if let topP { object["topP"] = .number(topP) }
+    if let stopSequences { object["stopSequences"] = .array(stopSequences.map { .string($0) }) }
+    for (key, value) in custom.entries { object[key] = value }
+    try JSONValue.object(object).encode(to: encoder)
+  }
+
+  /// Known settings are typed; any other key is allowed (Genkit passes provider options through).
+  public static var jsonSchema: JSONValue {
+    [
+      "type": "object",
+      "properties": [
+        "temperature": ["type": "number"], "maxOutputTokens": ["type": "integer"], "topK": ["type": "integer"],
+        "topP": ["type": "number"], "stopSequences": ["type": "array", "items": ["type": "string"]],
+      ],
+      "additionalProperties": true,
+    ]
   }
 }
 

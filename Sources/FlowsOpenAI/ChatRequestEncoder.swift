@@ -23,6 +23,9 @@ struct ChatRequestEncoder: Sendable {
       if let maxTokens = config.maxOutputTokens { body["max_tokens"] = .integer(Int64(maxTokens)) }
       if let topP = config.topP { body["top_p"] = .number(topP) }
       if let stop = config.stopSequences, !stop.isEmpty { body["stop"] = .array(stop.map { .string($0) }) }
+      if let topK = config.topK { body["top_k"] = .integer(Int64(topK)) }
+      // Other settings are provider options in the server's own names (seed, frequency_penalty, …).
+      for (key, value) in config.custom.entries where body[key] == nil { body[key] = value }
     }
     if let format = responseFormat(for: request.output) { body["response_format"] = format }
     body["stream"] = .bool(stream)

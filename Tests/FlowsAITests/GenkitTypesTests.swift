@@ -148,3 +148,38 @@ import Testing
     #expect(Message.model("m").content == [.text("m")])
   }
 }
+
+@Suite struct GenerationConfigTests {
+  @Test func unknownSettingsAreKeptAndPassedThrough() throws {
+    let json: JSONValue = ["temperature": 0.2, "topK": 40, "seed": 7, "version": "beta"]
+    let config = try JSONValueDecoder().decode(GenerationConfig.self, from: json)
+    #expect(config.temperature == 0.2)
+    #expect(config.topK == 40)
+    #expect(config.custom["seed"] == 7)
+    #expect(config.custom["version"] == "beta")
+    #expect(try JSONValueEncoder().encode(config) == json)
+  }
+
+  @Test func modelActionAcceptsProviderConfigThroughJSON() async throws {
+    let runtime = FlowRuntime()
+    runtime.defineModel("test/echo") { request, _ in
+      GenerateResponse(message: .model(request.config?.custom["seed"]?.serialized() ?? "none"), finishReason: .stop)
+    }
+    let action = try #require(runtime.registry.action(forKey: "/model/test/echo"))
+    let result = try await action.run([
+      "messages": [["role": "user", "content": [["text": "hi"]]]], "config": ["topK": 3, "seed": 42],
+    ])
+    #expect(result.result["message"]?["content"]?[0]?["text"] == "42")
+  }
+
+  @Test func wrongTypeForAKnownSettingIsRejectedWithItsPath() async throws {
+    let runtime = FlowRuntime()
+    runtime.defineModel("test/echo") { _, _ in GenerateResponse(message: .model("x")) }
+    let action = try #require(runtime.registry.action(forKey: "/model/test/echo"))
+    let error = try await requireFlowError {
+      try await action.run(["messages": [], "config": ["temperature": "hot"]])
+    }
+    #expect(error.status == .invalidArgument)
+    #expect(error.message.contains("$.config.temperature: expected number, got string"))
+  }
+}

@@ -143,6 +143,14 @@ struct RequestMappingTests {
     #expect(body["stop"] == ["END", "\n\n"])
   }
 
+  @Test func topKAndProviderOptionsPassThrough() async throws {
+    let config = GenerationConfig(temperature: 0, topK: 20, custom: ["seed": 7, "temperature": 1])
+    let (body, _) = try await sentBody(GenerateRequest(messages: [.user("hi")], config: config))
+    #expect(body["top_k"] == 20)
+    #expect(body["seed"] == 7)
+    #expect(body["temperature"] == 0, "a typed setting wins over a custom key of the same name")
+  }
+
   @Test func structuredOutputAsJSONSchema() async throws {
     let schema: JSONValue = [
       "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
