@@ -93,21 +93,6 @@ func completion(_ text: String?, finish: String = "stop", usage: (Int, Int)? = (
 
 // MARK: - Synchronization helpers
 
-/// A one-shot signal: `fire()` from any task, `wait()` returns once it has fired.
-final class Signal: Sendable {
-  private let stream: AsyncStream<Void>
-  private let continuation: AsyncStream<Void>.Continuation
-
-  init() {
-    (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-  }
-
-  func fire() { continuation.yield(()) }
-
-  func wait() async {
-    for await _ in stream { return }
-  }
-}
 
 /// Runs `body`, failing the test instead of hanging forever when it does not finish within a
 /// generous safety limit (a guard against a broken implementation, not a timing assertion).

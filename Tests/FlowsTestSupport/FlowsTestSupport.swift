@@ -46,3 +46,20 @@ public func endedSpans(_ events: [TraceEvent]) -> [SpanData] {
     return nil
   }
 }
+
+/// A one-shot signal: `fire()` from any task, `wait()` returns once it has fired (immediately if it
+/// already has). Used instead of sleeps to know that a flow reached a point.
+public final class Signal: Sendable {
+  private let stream: AsyncStream<Void>
+  private let continuation: AsyncStream<Void>.Continuation
+
+  public init() {
+    (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+  }
+
+  public func fire() { continuation.yield(()) }
+
+  public func wait() async {
+    for await _ in stream { return }
+  }
+}

@@ -91,22 +91,6 @@ extension SpanData {
 
 // MARK: - Synchronization helpers
 
-/// A one-shot signal: `fire()` from any task, `wait()` returns once it has fired (immediately if it
-/// already has). Used instead of sleeps to know that a flow reached a point.
-final class Signal: Sendable {
-  private let stream: AsyncStream<Void>
-  private let continuation: AsyncStream<Void>.Continuation
-
-  init() {
-    (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-  }
-
-  func fire() { continuation.yield(()) }
-
-  func wait() async {
-    for await _ in stream { return }
-  }
-}
 
 // MARK: - Shared model types
 
