@@ -37,11 +37,12 @@ let package = Package(
     .target(
       name: "FlowscopeCLI",
       dependencies: [
-        "Flows", "FlowsAI", "FlowsOpenAI", "TraceStore",
+        "Flows", "FlowsAI", "FlowsOpenAI", "TraceStore", "FlowscopeTUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .target(name: "FlowscopeTUI", dependencies: ["Flows"]),
+    .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+    .target(name: "FlowscopeTUI", dependencies: ["Flows", "FlowsAI", "TraceStore", "CNCurses"]),
     .executableTarget(name: "flowscope", dependencies: ["FlowscopeCLI"]),
     .executableTarget(
       name: "FlowsBenchmarks",
@@ -64,7 +65,9 @@ let package = Package(
     ),
     .testTarget(name: "TraceStoreTests", dependencies: ["TraceStore", "Flows"]),
     .testTarget(name: "FlowscopeCLITests", dependencies: ["FlowscopeCLI", "flowscope"]),
-    .testTarget(name: "FlowscopeTUITests", dependencies: ["FlowscopeTUI"]),
+    .testTarget(
+      name: "FlowscopeTUITests", dependencies: ["FlowscopeTUI", "Flows", "FlowsAI", "TraceStore", "FlowsTestSupport"]
+    ),
   ],
   swiftLanguageModes: [.v6]
 )

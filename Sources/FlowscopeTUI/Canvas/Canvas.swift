@@ -1,6 +1,29 @@
 /// A colour by meaning; a theme maps roles to terminal colours.
 public enum ColorRole: String, Sendable, Hashable, CaseIterable {
-  case text, muted, accent, success, failure, warning, running, border, borderFocused, selection, title
+  /// Ordinary text and the screen background.
+  case text
+  /// Secondary text: hints, timestamps, placeholders.
+  case muted
+  /// Highlights: the focused item's marker, key names in hints.
+  case accent
+  case success, failure, warning
+  /// Something in progress: running spans, the streaming indicator.
+  case running
+  case border, borderFocused
+  /// The background of the selected row.
+  case selection
+  /// Pane titles.
+  case title
+  /// The status bar at the bottom.
+  case statusBar
+  /// JSON rendering.
+  case jsonKey, jsonString, jsonNumber, jsonLiteral, jsonPunctuation
+  /// Span kinds in the trace tree and their waterfall bars.
+  case flowSpan, stepSpan, modelSpan, toolSpan
+  /// The waterfall's bar when no kind colour applies, and its empty track.
+  case waterfall, waterfallTrack
+  /// Chat roles in rendered messages.
+  case userMessage, modelMessage, toolMessage
 }
 
 /// How a cell is drawn.
