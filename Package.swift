@@ -41,7 +41,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+    .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
     .target(name: "FlowscopeTUI", dependencies: ["Flows", "FlowsAI", "TraceStore", "CNCurses"]),
     .executableTarget(name: "flowscope", dependencies: ["FlowscopeCLI"]),
     .executableTarget(

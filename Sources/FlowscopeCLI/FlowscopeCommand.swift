@@ -6,11 +6,12 @@ public struct FlowscopeCommand: AsyncParsableCommand {
     commandName: "flowscope",
     abstract: "Run Genkit-style flows and inspect their traces.",
     discussion: """
-      The built-in sample flows (jokeFlow, menuFlow, priceFlow, failingFlow, slowFlow) need no network. \
+      Without a subcommand, opens the terminal debugger. The built-in sample flows (jokeFlow, menuFlow, \
+      priceFlow, failingFlow, slowFlow, weatherAgent, chatFlow, recipeFlow) need no network. \
       Traces go to .flowscope/traces.sqlite in the current directory (override with --db or FLOWSCOPE_DB).
       """,
-    subcommands: [FlowsCommand.self, RunCommand.self, TracesCommand.self, DemoCommand.self],
-    defaultSubcommand: FlowsCommand.self
+    subcommands: [DebugCommand.self, FlowsCommand.self, RunCommand.self, TracesCommand.self, DemoCommand.self],
+    defaultSubcommand: DebugCommand.self
   )
 
   public init() {}

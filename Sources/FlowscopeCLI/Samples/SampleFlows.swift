@@ -21,6 +21,18 @@ public enum SampleFlows {
     AISampleFlows.register(in: runtime, model: model)
   }
 
+  /// A ready-to-run input per sample flow, for the debugger's editor the first time a flow is shown.
+  static let exampleInputs: [String: JSONValue] = [
+    "jokeFlow": ["subject": "cats"],
+    "menuFlow": ["theme": "pirate", "courses": 2],
+    "priceFlow": ["dish": "grog"],
+    "failingFlow": ["item": "espresso", "quantity": 2],
+    "slowFlow": ["seconds": 30],
+    "weatherAgent": ["city": "Paris", "request": "Is it a good evening for a walk, and where should I eat?"],
+    "chatFlow": ["message": "Tell me a fun fact about octopuses."],
+    "recipeFlow": ["dish": "pancakes"],
+  ]
+
   static func pause(_ milliseconds: Int) async throws {
     guard milliseconds > 0 else { return }
     try await Task.sleep(for: .milliseconds(milliseconds))

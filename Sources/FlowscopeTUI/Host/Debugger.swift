@@ -1,0 +1,38 @@
+import Flows
+import Foundation
+import TraceStore
+
+/// The terminal debugger's entry point.
+public enum Debugger {
+  /// Opens the debugger on `runtime`'s flows and runs it until the user quits. The UI runs on the
+  /// main thread (ncurses and terminal signals need it); flows run on the cooperative pool.
+  ///
+  /// - Throws: `TerminalUnavailableError` (one line, for the user) when there is no usable
+  ///   terminal, and theme errors for a bad `--theme`.
+  public static func run(
+    runtime: FlowRuntime, store: TraceStore?, writer: TraceStoreWriter?, options: DebuggerOptions
+  ) async throws {
+    let theme = try loadTheme(options)
+    let pending = try await MainActor.run { () throws -> [Task<Void, Never>] in
+      let terminal = try NcursesTerminal(environment: options.environment)
+      defer { terminal.close() }
+      terminal.styleResolver = theme.resolver(
+        depth: Theme.effectiveDepth(terminalDepth: terminal.colorDepth, environment: options.environment))
+      terminal.mouseCaptureEnabled = options.mouse
+      let inbox = try Inbox<HostEvent>()
+      let host = DebuggerHost(
+        terminal: terminal, inbox: inbox, runtime: runtime, store: store, writer: writer, options: options)
+      UILoop(terminal: terminal, inbox: inbox, delegate: host).run()
+      return host.stop()
+    }
+    for task in pending { await task.value }
+  }
+
+  static func loadTheme(_ options: DebuggerOptions) throws -> Theme {
+    guard let name = options.theme else { return Theme.defaultDark }
+    let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "flowscope")
+    return try Theme.load(
+      nameOrPath: name,
+      searchDirectories: Theme.defaultSearchDirectories(environment: options.environment, executableURL: executable))
+  }
+}

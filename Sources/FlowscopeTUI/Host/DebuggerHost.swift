@@ -1,0 +1,270 @@
+import Flows
+import Foundation
+import TraceStore
+
+/// Runs the debugger: owns the state on the UI thread, feeds it actions, performs the effects
+/// `update` asks for, and hands frames to the UI loop.
+///
+/// Everything here runs on the UI thread except the detached tasks it starts, which only post
+/// events back through the inbox.
+final class DebuggerHost: UILoopDelegate {
+  typealias Event = HostEvent
+
+  private(set) var state: AppState
+  private let terminal: any Terminal
+  private let inbox: Inbox<HostEvent>
+  private let runtime: FlowRuntime
+  private let store: TraceStore?
+  private let writer: TraceStoreWriter?
+  private let options: DebuggerOptions
+  private let subscription: EventSubscription
+  private var history: InputHistory?
+  private var runs: [Int: Task<Void, Never>] = [:]
+  private var needsFrame = true
+
+  init(
+    terminal: any Terminal, inbox: Inbox<HostEvent>, runtime: FlowRuntime, store: TraceStore?,
+    writer: TraceStoreWriter?, options: DebuggerOptions
+  ) {
+    self.terminal = terminal
+    self.inbox = inbox
+    self.runtime = runtime
+    self.store = store
+    self.writer = writer
+    self.options = options
+    var notice: String?
+    var saved: [String: String] = [:]
+    if let url = options.inputHistoryURL {
+      var history = InputHistory(fileURL: url)
+      do {
+        try history.load()
+        saved = history.entries
+      } catch {
+        notice = "Saved inputs not loaded: \(error)"
+      }
+      self.history = history
+    }
+    for (flow, input) in options.exampleInputs where saved[flow] == nil {
+      saved[flow] = input.serialized(.prettyPrinted)
+    }
+    let flows = runtime.registry.actions(ofType: "flow").map { FlowEntry($0.descriptor) }
+    state = AppState(flows: flows, size: terminal.size, now: Self.now(), savedInputs: saved)
+    state.mouseEnabled = options.mouse
+    if let notice { DebuggerUpdate.notify(notice, isError: true, &state) }
+    if store == nil { DebuggerUpdate.notify("Trace store unavailable: runs are not saved", isError: true, &state) }
+    subscription = runtime.bus.subscribe(policy: .unbounded, name: "debugger") { [inbox] in
+      inbox.post(.busAvailable)
+    }
+    perform([.loadRuns])
+  }
+
+  static func now() -> Double { Date().timeIntervalSince1970 * 1000 }
+
+  // MARK: - UILoopDelegate
+
+  func loop(received input: [TerminalInput]) {
+    for item in input { dispatch(.input(item)) }
+  }
+
+  func loop(received events: [HostEvent]) {
+    for event in events {
+      switch event {
+      case .app(let appEvent):
+        if case .runFinished(let runID, _, _) = appEvent { runs[runID] = nil }
+        dispatch(.event(appEvent))
+      case .busAvailable:
+        let batch = subscription.drain()
+        if !batch.isEmpty { dispatch(.event(.traceEvents(batch))) }
+      }
+    }
+  }
+
+  func loopReceivedTermination(signal: Int32) {
+    perform(DebuggerUpdate.quit(&state, force: true))
+  }
+
+  func nextFrame(size: TerminalSize) -> (canvas: Canvas, cursor: (row: Int, column: Int)?)? {
+    if size != state.size {
+      state.size = size
+      needsFrame = true
+    }
+    if isAnimating { needsFrame = true }
+    guard needsFrame else { return nil }
+    needsFrame = false
+    _ = DebuggerUpdate.update(&state, .tick(now: Self.now()))
+    return DebuggerView.frame(state, size: size)
+  }
+
+  var nextDeadline: ContinuousClock.Instant? {
+    if isAnimating { return .now + .milliseconds(100) }
+    if let message = state.message {
+      return .now + .milliseconds(Int64(max(message.expires - Self.now(), 0)) + 5)
+    }
+    return nil
+  }
+
+  var isFinished: Bool { state.isFinished }
+
+  /// Spinners and elapsed times need redrawing while something runs.
+  private var isAnimating: Bool {
+    state.isRunning || state.outline.endTime == nil && !state.outline.rows.isEmpty
+      || state.runs.contains { $0.status == .running }
+  }
+
+  // MARK: - Actions and effects
+
+  func dispatch(_ action: Action) {
+    if case .input = action { state.now = max(state.now, Self.now()) }
+    let effects = DebuggerUpdate.update(&state, action)
+    needsFrame = true
+    perform(effects)
+  }
+
+  func perform(_ effects: [Effect]) {
+    for effect in effects { perform(effect) }
+  }
+
+  private func post(_ event: AppEvent) { inbox.post(.app(event)) }
+
+  private func perform(_ effect: Effect) {
+    switch effect {
+    case .runFlow(let runID, let flow, let input):
+      startRun(runID: runID, flow: flow, input: input)
+    case .cancelRun(let runID):
+      runs[runID]?.cancel()
+    case .loadRuns:
+      loadRuns()
+    case .loadTrace(let traceId):
+      loadTrace(traceId) { trace, chunks in .traceLoaded(trace, chunks: chunks) }
+    case .rerun(let traceId):
+      loadTrace(traceId) { trace, _ in
+        guard let root = trace.rootSpan else { return .notice("Trace \(traceId) has no root span", isError: true) }
+        return .rerunRequested(flow: root.displayName, input: root.input ?? .null)
+      }
+    case .saveInput(let flow, let text):
+      guard var history else { return }
+      history.record(text, for: flow)
+      do {
+        try history.save()
+      } catch {
+        DebuggerUpdate.notify("Input not saved: \(error)", isError: true, &state)
+      }
+      self.history = history
+    case .copy(let text, let what):
+      let (message, isError) = Clipboard.message(
+        forCopying: what, bytes: text.utf8.count, environment: options.environment)
+      if !isError { terminal.writePassthrough(Clipboard.osc52(text)) }
+      DebuggerUpdate.notify(message, isError: isError, &state)
+    case .editInput(let flow, let text):
+      editExternally(flow: flow, text: text)
+    case .exportTrace(let traceId):
+      exportTrace(traceId)
+    case .suspend:
+      (terminal as? NcursesTerminal)?.suspendProcess()
+      terminal.invalidate()
+    case .repaint:
+      terminal.invalidate()
+    case .setMouseCapture(let enabled):
+      terminal.mouseCaptureEnabled = enabled
+    case .quit:
+      break
+    }
+    needsFrame = true
+  }
+
+  private func startRun(runID: Int, flow: String, input: JSONValue) {
+    guard let action = runtime.registry.flow(named: flow) else {
+      post(.runFinished(runID: runID, traceId: nil, result: .failure(FlowError(.notFound, "Flow \(flow) not found"))))
+      return
+    }
+    let inbox = self.inbox
+    runs[runID] = Task.detached {
+      let options = ActionRunOptions(onTraceStarted: { traceId, _ in
+        inbox.post(.app(.runStarted(runID: runID, traceId: traceId)))
+      })
+      do {
+        let result = try await action.run(input, options: options)
+        inbox.post(.app(.runFinished(runID: runID, traceId: result.traceId, result: .success(result.result))))
+      } catch {
+        let failure = FlowError(wrapping: error)
+        inbox.post(.app(.runFinished(runID: runID, traceId: failure.traceId, result: .failure(failure))))
+      }
+    }
+  }
+
+  private func loadRuns() {
+    guard let store else { return }
+    let writer = self.writer
+    let inbox = self.inbox
+    Task.detached {
+      await writer?.flush()
+      do {
+        let page = try store.listTraces(TraceQuery(limit: 500))
+        inbox.post(.app(.runsLoaded(page.traces.map(RunEntry.init))))
+      } catch {
+        inbox.post(.app(.notice("Runs not loaded: \(error)", isError: true)))
+      }
+    }
+  }
+
+  private func loadTrace(_ traceId: String, then event: @escaping @Sendable (TraceData, [RecordedChunk]) -> AppEvent) {
+    guard let store else {
+      if let trace = state.trace, trace.traceId == traceId {
+        post(event(trace, []))
+      } else {
+        post(.notice("Trace store unavailable", isError: true))
+      }
+      return
+    }
+    let writer = self.writer
+    let inbox = self.inbox
+    Task.detached {
+      await writer?.flush()
+      do {
+        guard let trace = try store.trace(id: traceId) else {
+          inbox.post(.app(.notice("Trace \(traceId) not found", isError: true)))
+          return
+        }
+        let chunks = try store.chunks(traceId: traceId).compactMap { stored in
+          stored.value.map { RecordedChunk(time: stored.time, value: $0) }
+        }
+        inbox.post(.app(event(trace, chunks)))
+      } catch {
+        inbox.post(.app(.notice("Trace not loaded: \(error)", isError: true)))
+      }
+    }
+  }
+
+  private func editExternally(flow: String, text: String) {
+    terminal.suspend()
+    let result = Result { () throws(ExternalEditor.Failure) -> String in
+      try ExternalEditor.edit(text, name: flow, environment: options.environment)
+    }
+    terminal.resume()
+    terminal.invalidate()
+    switch result {
+    case .success(let edited): dispatch(.event(.inputEdited(flow: flow, text: edited)))
+    case .failure(let failure): DebuggerUpdate.notify("Editor: \(failure)", isError: true, &state)
+    }
+  }
+
+  private func exportTrace(_ traceId: String) {
+    guard let trace = state.trace, trace.traceId == traceId else { return }
+    let url = options.exportDirectory.appendingPathComponent("flowscope-trace-\(traceId).json")
+    do {
+      try FileManager.default.createDirectory(at: options.exportDirectory, withIntermediateDirectories: true)
+      try Data(trace.json.serialized(.prettyPrinted).utf8).write(to: url, options: .atomic)
+      DebuggerUpdate.notify("Exported the trace to \(url.path)", &state)
+    } catch {
+      DebuggerUpdate.notify("Export failed: \(error.localizedDescription)", isError: true, &state)
+    }
+  }
+
+  /// Cancels what still runs and stops listening; returns the runs to wait for (their spans end
+  /// `CANCELLED` and still reach the store).
+  func stop() -> [Task<Void, Never>] {
+    for task in runs.values { task.cancel() }
+    runtime.bus.unsubscribe(subscription)
+    return Array(runs.values)
+  }
+}
