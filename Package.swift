@@ -49,6 +49,7 @@ let package = Package(
       dependencies: ["Flows", "FlowsAI", "FlowsOpenAI", "TraceStore"],
       path: "Benchmarks/FlowsBenchmarks"
     ),
+    .executableTarget(name: "TUIBenchmarks", dependencies: ["FlowscopeTUI", "Flows"], path: "Benchmarks/TUIBenchmarks"),
     .target(name: "FlowsTestSupport", dependencies: ["Flows"], path: "Tests/FlowsTestSupport"),
     .testTarget(name: "FlowsTests", dependencies: ["Flows", "FlowsTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "FlowsAITests", dependencies: ["FlowsAI", "Flows", "FlowsTestSupport"]),
@@ -65,6 +66,7 @@ let package = Package(
     ),
     .testTarget(name: "TraceStoreTests", dependencies: ["TraceStore", "Flows"]),
     .testTarget(name: "FlowscopeCLITests", dependencies: ["FlowscopeCLI", "flowscope"]),
+    .testTarget(name: "FlowscopeEndToEndTests", dependencies: ["flowscope"]),
     .testTarget(
       name: "FlowscopeTUITests", dependencies: ["FlowscopeTUI", "Flows", "FlowsAI", "TraceStore", "FlowsTestSupport"]
     ),

@@ -1,21 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: installs the system packages the build needs when they are missing (Debian/Ubuntu,
-# as root), builds the package with its tests, then runs them.
+# as root), builds the package with its tests, then runs them (the debugger's end-to-end tests drive
+# the real binary in tmux).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-needed=()
-for pkg in libncurses-dev libsqlite3-dev tmux; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || needed+=("$pkg")
-done
-if [ ${#needed[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${needed[@]}"
-  else
-    echo "missing system packages: ${needed[*]} (install them with apt-get install -y ${needed[*]})" >&2
-    exit 1
-  fi
-fi
+source scripts/system-packages.sh
 
 swift build --build-tests
 swift test --skip-build "$@"

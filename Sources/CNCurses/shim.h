@@ -164,6 +164,19 @@ static inline int nc_unblock_signal(int sig) {
   return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
+/// Unblocks, for the calling thread, the signals the terminal handles (threads made by Dispatch or
+/// the Swift runtime block most of them), storing the previous mask in `previous`.
+static inline int nc_unblock_terminal_signals(sigset_t *previous) {
+  sigset_t set;
+  sigemptyset(&set);
+  int signals[] = {SIGTERM, SIGHUP, SIGINT, SIGWINCH, SIGTSTP, SIGCONT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
+  for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaddset(&set, signals[i]);
+  return pthread_sigmask(SIG_UNBLOCK, &set, previous);
+}
+
+/// Puts back a signal mask saved by `nc_unblock_terminal_signals`.
+static inline int nc_restore_signal_mask(const sigset_t *mask) { return pthread_sigmask(SIG_SETMASK, mask, NULL); }
+
 /// Gives the calling thread an alternate signal stack of `size` bytes at `memory`, unless it has
 /// one already (so a stack overflow still runs the terminal-restoring handler). 1 if installed.
 static inline int nc_ensure_alternate_signal_stack(void *memory, size_t size) {

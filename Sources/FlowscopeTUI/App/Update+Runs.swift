@@ -186,14 +186,16 @@ extension DebuggerUpdate {
     run = state.activeRun ?? run
     run.endTime = state.now
     let elapsed = ValueFormatting.duration(milliseconds: max(state.now - run.startTime, 0))
+    // The output pane may show another run by now (a run picked from the history).
+    let isShown = state.trace == nil || state.trace?.traceId == run.traceId
     switch result {
     case .success(let value):
       run.status = .ok
-      state.output.appendSection("result", body: value.serialized(.prettyPrinted))
+      if isShown { state.output.appendSection("result", body: value.serialized(.prettyPrinted)) }
       notify("\(run.flowName) finished in \(elapsed)", &state)
     case .failure(let error):
       run.status = .error
-      state.output.appendSection("error", body: "\(error.description)")
+      if isShown { state.output.appendSection("error", body: "\(error.description)") }
       let hint = state.trace.flatMap { TraceTree($0).failureSource } != nil ? " (f: failure source)" : ""
       notify("\(run.flowName) failed: \(error.description)\(hint)", isError: true, &state)
     }

@@ -21,6 +21,8 @@ final class DebuggerHost: UILoopDelegate {
   private var history: InputHistory?
   private var runs: [Int: Task<Void, Never>] = [:]
   private var needsFrame = true
+  /// The inputs as the session began, to save only what the user changed.
+  private var initialInputs: [String: String] = [:]
 
   init(
     terminal: any Terminal, inbox: Inbox<HostEvent>, runtime: FlowRuntime, store: TraceStore?,
@@ -50,6 +52,7 @@ final class DebuggerHost: UILoopDelegate {
     let flows = runtime.registry.actions(ofType: "flow").map { FlowEntry($0.descriptor) }
     state = AppState(flows: flows, size: terminal.size, now: Self.now(), savedInputs: saved)
     state.mouseEnabled = options.mouse
+    initialInputs = state.editors.mapValues(\.text)
     if let notice { DebuggerUpdate.notify(notice, isError: true, &state) }
     if store == nil { DebuggerUpdate.notify("Trace store unavailable: runs are not saved", isError: true, &state) }
     subscription = runtime.bus.subscribe(policy: .unbounded, name: "debugger") { [inbox] in
@@ -142,14 +145,7 @@ final class DebuggerHost: UILoopDelegate {
         return .rerunRequested(flow: root.displayName, input: root.input ?? .null)
       }
     case .saveInput(let flow, let text):
-      guard var history else { return }
-      history.record(text, for: flow)
-      do {
-        try history.save()
-      } catch {
-        DebuggerUpdate.notify("Input not saved: \(error)", isError: true, &state)
-      }
-      self.history = history
+      saveInputs([flow: text])
     case .copy(let text, let what):
       let (message, isError) = Clipboard.message(
         forCopying: what, bytes: text.utf8.count, environment: options.environment)
@@ -167,9 +163,24 @@ final class DebuggerHost: UILoopDelegate {
     case .setMouseCapture(let enabled):
       terminal.mouseCaptureEnabled = enabled
     case .quit:
-      break
+      saveInputs(state.editors.mapValues(\.text).filter { initialInputs[$0.key] != $0.value })
     }
     needsFrame = true
+  }
+
+  /// Remembers inputs per flow in the history file (for the next session).
+  private func saveInputs(_ inputs: [String: String]) {
+    guard var history, !inputs.isEmpty else { return }
+    for (flow, text) in inputs {
+      history.record(text, for: flow)
+      initialInputs[flow] = text
+    }
+    do {
+      try history.save()
+    } catch {
+      DebuggerUpdate.notify("Input not saved: \(error)", isError: true, &state)
+    }
+    self.history = history
   }
 
   private func startRun(runID: Int, flow: String, input: JSONValue) {

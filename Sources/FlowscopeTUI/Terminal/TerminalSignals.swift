@@ -21,9 +21,12 @@ enum TerminalSignals {
   static let fatalSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
 
   /// Saves the terminal modes of stdin and installs the termination and fatal-signal handlers.
-  /// Call before `newterm` (so ncurses does not install its own SIGINT/SIGTERM handlers).
+  /// Call on the UI thread, before `newterm` (so ncurses does not install its own SIGINT/SIGTERM
+  /// handlers). The UI thread gets the handled signals unblocked (until `uninstall`), so at least
+  /// one thread can take them even when every other thread blocks them.
   static func install(relayingTo pipe: SignalPipe) {
     let state = signalState
+    if nc_unblock_terminal_signals(state.savedSignalMask) == 0 { state.maskThread = pthread_self() }
     state.termiosSaved.store(tcgetattr(STDIN_FILENO, state.savedTermios) == 0, ordering: .releasing)
     state.relayDescriptor.store(pipe.writeDescriptor, ordering: .releasing)
     state.unconsumedTerminations.store(0, ordering: .relaxed)
@@ -47,12 +50,17 @@ enum TerminalSignals {
     signalState.screenActive.store(active, ordering: .releasing)
   }
 
-  /// Puts back every handler that `install` and `chainWindowChanges` replaced.
+  /// Puts back every handler that `install` and `chainWindowChanges` replaced, and the UI
+  /// thread's signal mask (when called on that thread).
   static func uninstall() {
     let state = signalState
     state.relayDescriptor.store(-1, ordering: .releasing)
     state.screenActive.store(false, ordering: .releasing)
     for signal in [SIGWINCH] + fatalSignals + terminationSignals { state.restore(signal) }
+    if let thread = state.maskThread, pthread_equal(thread, pthread_self()) != 0 {
+      _ = nc_restore_signal_mask(state.savedSignalMask)
+    }
+    state.maskThread = nil
   }
 
   /// The loop has seen the pending signals; resets the count that escalates repeated ones.
@@ -89,6 +97,9 @@ private final class SignalState: @unchecked Sendable {
 
   let previousActions = UnsafeMutablePointer<sigaction>.allocate(capacity: SignalState.signalCount)
   let savedTermios = UnsafeMutablePointer<termios>.allocate(capacity: 1)
+  let savedSignalMask = UnsafeMutablePointer<sigset_t>.allocate(capacity: 1)
+  /// The thread whose mask `savedSignalMask` belongs to (only touched on the UI thread).
+  var maskThread: pthread_t?
   let alternateStack = UnsafeMutableRawPointer.allocate(byteCount: SignalState.alternateStackSize, alignment: 16)
   let relayDescriptor = Atomic<Int32>(-1)
   let termiosSaved = Atomic<Bool>(false)
@@ -101,6 +112,7 @@ private final class SignalState: @unchecked Sendable {
   init() {
     previousActions.initialize(repeating: sigaction(), count: SignalState.signalCount)
     savedTermios.initialize(to: termios())
+    savedSignalMask.initialize(to: sigset_t())
   }
 
   func install(_ signal: Int32, handler: nc_signal_handler, flags: Int32) {

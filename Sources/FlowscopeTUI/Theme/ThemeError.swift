@@ -7,6 +7,7 @@ public struct ThemeError: Error, Sendable, Hashable, CustomStringConvertible {
   /// The file or theme name the text came from.
   public var source: String?
 
+  /// An error; `line` and `source` say where, when known.
   public init(_ message: String, line: Int? = nil, source: String? = nil) {
     self.message = message
     self.line = line

@@ -71,7 +71,8 @@ extension Theme {
     if let config = environment["XDG_CONFIG_HOME"], !config.isEmpty {
       directories.append(URL(fileURLWithPath: config, isDirectory: true).appendingPathComponent("flowscope/themes"))
     } else if let home = environment["HOME"], !home.isEmpty {
-      directories.append(URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".config/flowscope/themes"))
+      directories.append(
+        URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".config/flowscope/themes"))
     }
     directories.append(currentDirectory.appendingPathComponent("Themes"))
     if let executableURL {

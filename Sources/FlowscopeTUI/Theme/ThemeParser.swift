@@ -70,7 +70,8 @@ extension Theme {
       default:
         guard let color = ThemeColor(word: word) else { throw ThemeError(unknownWordMessage(word)) }
         if let foreground = style.foreground {
-          throw ThemeError("two foreground colours ('\(foreground.themeText)' and '\(word)'); use 'X on Y' for a background")
+          throw ThemeError(
+            "two foreground colours ('\(foreground.themeText)' and '\(word)'); use 'X on Y' for a background")
         }
         style.foreground = color
       }
@@ -82,7 +83,8 @@ extension Theme {
   static func unknownWordMessage(_ word: String) -> String {
     if word.hasPrefix("#") { return "'\(word)' is not a colour; write RGB colours as #rrggbb" }
     if word.allSatisfy(\.isNumber) { return "colour index \(word) is out of range 0–255" }
-    return "unknown colour or attribute '\(word)'; colours are default, \(ThemeColor.ansiNames.joined(separator: ", ")), "
+    return
+      "unknown colour or attribute '\(word)'; colours are default, \(ThemeColor.ansiNames.joined(separator: ", ")), "
       + "0–255 and #rrggbb; attributes are bold, dim, reverse, underline"
   }
 

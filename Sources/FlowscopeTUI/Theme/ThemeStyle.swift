@@ -1,13 +1,16 @@
 /// What a theme assigns to one `ColorRole`: colours (nil = not set, i.e. the terminal's default)
 /// and attributes.
 public struct ThemeStyle: Sendable, Hashable {
+  /// The text colour (nil: not set, the terminal's default).
   public var foreground: ThemeColor?
+  /// The background colour (nil: not set).
   public var background: ThemeColor?
   public var bold: Bool
   public var dim: Bool
   public var reverse: Bool
   public var underline: Bool
 
+  /// A style; everything off by default.
   public init(
     foreground: ThemeColor? = nil, background: ThemeColor? = nil, bold: Bool = false, dim: Bool = false,
     reverse: Bool = false, underline: Bool = false

@@ -1,3 +1,5 @@
+import Flows
+
 /// The flow list: every registered flow, ⇣ for streaming flows, 🔧 for flows that use tools.
 enum FlowsPaneView {
   static func render(_ state: AppState, in rect: Rect, on canvas: inout Canvas) {
@@ -26,7 +28,7 @@ enum FlowsPaneView {
       if !flow.tools.isEmpty { markers += markers.isEmpty ? "🔧" : " 🔧" }
       let style = PaneFrame.rowStyle(selected: isSelected, focused: focused)
       PaneFrame.row(
-        (isSelected ? "▸ " : "  ") + flow.name, trailer: markers, row: area.row + line, in: area, style: style,
+        (isSelected ? "▸ " : "  ") + TextSanitizer.sanitize(flow.name, keepNewlines: false), trailer: markers, row: area.row + line, in: area, style: style,
         trailerStyle: TextStyle(foreground: .accent, background: style.background, bold: style.bold), on: &canvas)
     }
   }

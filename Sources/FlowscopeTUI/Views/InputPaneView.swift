@@ -1,3 +1,5 @@
+import Flows
+
 /// The input editor for the selected flow, with its schema in the title and validation underneath.
 enum InputPaneView {
   /// Draws the pane; returns the cursor position when the editor has focus.
@@ -9,7 +11,7 @@ enum InputPaneView {
         "Select a flow", row: area.row, column: area.column, style: TextStyle(foreground: .muted), maxWidth: area.width)
       return nil
     }
-    let title = "Input (3) · \(flow.name) \(flow.inputSummary)"
+    let title = TextSanitizer.sanitize("Input (3) · \(flow.name) \(flow.inputSummary)", keepNewlines: false)
     let area = PaneFrame.draw(title, focused: focused, in: rect, on: &canvas)
     guard !area.isEmpty else { return nil }
     let (text, statusRow) = area.height >= 2 ? area.splitTop(area.height - 1) : (area, Rect.zero)

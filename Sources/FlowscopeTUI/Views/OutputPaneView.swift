@@ -30,16 +30,16 @@ enum OutputPaneView {
 
   static func title(_ state: AppState) -> String {
     var parts = ["Output (4)"]
-    if !state.outputTitle.isEmpty { parts.append(state.outputTitle) }
+    if !state.outputTitle.isEmpty { parts.append(TextSanitizer.sanitize(state.outputTitle, keepNewlines: false)) }
     let output = state.output
     if let run = state.activeRun, run.traceId == state.trace?.traceId || state.trace == nil {
       let elapsed = ValueFormatting.duration(milliseconds: max((run.endTime ?? state.now) - run.startTime, 0))
       switch run.status {
       case .running: parts.append(run.isCancelling ? "cancelling" : "streaming")
       case .ok: parts.append("done")
-      case .error: parts.append("failed")
+      case .error: parts.append(run.isCancelling ? "cancelled" : "failed")
       }
-      if output.chunkCount > 0 { parts.append("\(output.chunkCount) chunks") }
+      if output.chunkCount > 0 { parts.append("\(output.chunkCount) chunk\(output.chunkCount == 1 ? "" : "s")") }
       if let rate = output.chunksPerSecond { parts.append("\(Int(rate.rounded())) tok/s") }
       parts.append(elapsed)
     } else if output.chunkCount > 0 {

@@ -39,7 +39,7 @@ enum RunsPaneView {
         symbol, row: row, column: area.column,
         style: TextStyle(foreground: statusRole, background: style.background, bold: true), maxWidth: 1)
       PaneFrame.row(
-        run.flowName, trailer: duration, row: row,
+        TextSanitizer.sanitize(run.flowName, keepNewlines: false), trailer: duration, row: row,
         in: Rect(row: area.row, column: area.column + 2, height: area.height, width: area.width - 2), style: style,
         trailerStyle: TextStyle(foreground: .muted, background: style.background), on: &canvas)
     }

@@ -11,10 +11,12 @@ extension JSONOutline {
       case collapsed
     }
 
+    /// The rule for containers not in `overrides`.
     public var base: Default
     /// jq path of a container → whether it is collapsed.
     public var overrides: [String: Bool]
 
+    /// A fold state; the default is the automatic rule with no choices.
     public init(base: Default = .automatic, overrides: [String: Bool] = [:]) {
       self.base = base
       self.overrides = overrides

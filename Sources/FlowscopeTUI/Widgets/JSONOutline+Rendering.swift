@@ -59,7 +59,8 @@ extension JSONOutline {
         line.append(summary(of: row), muted)
       }
     case .string:
-      line.append(JSONOutline.scalarText(entry.value, characterLimit: width * 2 + 8), TextStyle(foreground: .jsonString))
+      line.append(
+        JSONOutline.scalarText(entry.value, characterLimit: width * 2 + 8), TextStyle(foreground: .jsonString))
     case .integer, .number:
       line.append(JSONOutline.scalarText(entry.value, characterLimit: 0), TextStyle(foreground: .jsonNumber))
     case .bool, .null:

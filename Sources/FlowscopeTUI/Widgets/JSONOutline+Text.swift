@@ -73,7 +73,8 @@ extension JSONOutline {
     switch value {
     case .object(let object):
       for name in object.keys {
-        let key = name.unicodeScalars.allSatisfy(isBareKeyScalar) && !name.isEmpty ? name : JSONValue.string(name).serialized()
+        let key =
+          name.unicodeScalars.allSatisfy(isBareKeyScalar) && !name.isEmpty ? name : JSONValue.string(name).serialized()
         guard add(key + ": " + inlineText(object[name] ?? .null)) else { return fallback }
       }
       return TextSanitizer.sanitize("{" + parts.joined(separator: ", ") + "}", keepNewlines: false)
@@ -132,7 +133,10 @@ extension JSONOutline {
     case .index(let index): return prefix + (base.isEmpty ? "." : base) + "[\(index)]"
     case .name(let name):
       let identifier =
-        !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0 == "_" || ("0"..."9").contains($0)) }
+        !name.isEmpty
+        && name.unicodeScalars.allSatisfy {
+          $0.isASCII && ($0.properties.isAlphabetic || $0 == "_" || ("0"..."9").contains($0))
+        }
         && !("0"..."9").contains(name.unicodeScalars.first ?? "0")
       if identifier { return prefix + base + "." + name }
       return prefix + (base.isEmpty ? "." : base) + "[" + JSONValue.string(name).serialized() + "]"

@@ -26,6 +26,7 @@ public struct JSONOutline: Sendable, Equatable {
   public struct Row: Sendable, Equatable {
     /// 0 for the root.
     public let depth: Int
+    /// What the row is called in its parent.
     public let key: RowKey
     /// The node's value; for a string that held JSON, the parsed value.
     public let value: JSONValue
@@ -65,6 +66,7 @@ public struct JSONOutline: Sendable, Equatable {
     /// Whether strings holding a JSON object or array are shown parsed.
     public var parsesEmbeddedJSON: Bool
 
+    /// Options; by default containers over 200 children start collapsed and embedded JSON is parsed.
     public init(autoCollapseThreshold: Int = 200, parsesEmbeddedJSON: Bool = true) {
       self.autoCollapseThreshold = autoCollapseThreshold
       self.parsesEmbeddedJSON = parsesEmbeddedJSON
@@ -77,6 +79,7 @@ public struct JSONOutline: Sendable, Equatable {
   public internal(set) var visibleRows: [Int]
   /// Which containers are folded, by path; pass it to a new outline to keep the folds.
   public internal(set) var foldState: FoldState
+  /// How the outline was built.
   public let options: Options
   /// Per row: whether it is a collapsed container.
   var collapsed: [Bool]

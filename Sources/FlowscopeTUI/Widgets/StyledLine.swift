@@ -6,14 +6,17 @@ public struct StyledLine: Sendable, Hashable {
     public var text: String
     public var style: TextStyle
 
+    /// A run of `text` in `style`.
     public init(_ text: String, _ style: TextStyle = .plain) {
       self.text = text
       self.style = style
     }
   }
 
+  /// The runs, left to right.
   public var runs: [Run]
 
+  /// A line made of `runs`.
   public init(_ runs: [Run] = []) { self.runs = runs }
 
   /// Adds a run (empty text is skipped).

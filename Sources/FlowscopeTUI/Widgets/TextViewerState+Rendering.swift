@@ -1,28 +1,61 @@
 extension TextViewerState {
   /// Draws the visible lines into `area` in `style`, with the last search's matches on the
-  /// `selection` background; lines past the end are cleared. When `area` differs in width from the
-  /// viewport (and lines wrap), the text is re-wrapped for it first.
+  /// `selection` background; lines past the end are cleared.
+  ///
+  /// When `area` is not the viewport set with `setViewport`, only the lines on screen are wrapped
+  /// for it, starting from the current top line, so drawing stays cheap for any text size.
   public func render(into canvas: inout Canvas, area: Rect, style: TextStyle = TextStyle(foreground: .text)) {
     guard !area.isEmpty else { return }
+    let window: [WrappedText.Line]
     if (isWrapping && area.width != width) || area.height != height {
-      var sized = self
-      sized.setViewport(width: area.width, height: area.height)
-      sized.draw(into: &canvas, area: area, style: style)
+      window = visibleLines(width: area.width, height: area.height)
     } else {
-      draw(into: &canvas, area: area, style: style)
+      let top = min(scrollOffset, maxScrollOffset)
+      window = Array(lines[top..<min(top + area.height, lines.count)])
     }
-  }
-
-  private func draw(into canvas: inout Canvas, area: Rect, style: TextStyle) {
-    let top = min(scrollOffset, maxScrollOffset)
     for row in 0..<area.height {
       let y = area.row + row
-      canvas.fill(row: y, column: area.column, height: 1, width: area.width, style: TextStyle(background: style.background))
-      guard lines.indices.contains(top + row) else { continue }
-      var line = highlighted(lines[top + row].text, style: style)
+      canvas.fill(
+        row: y, column: area.column, height: 1, width: area.width, style: TextStyle(background: style.background))
+      guard row < window.count else { continue }
+      var line = highlighted(window[row].text, style: style)
       if !isWrapping { line = line.droppingColumns(horizontalOffset) }
       line.draw(into: &canvas, row: y, column: area.column, maxWidth: area.width)
     }
+  }
+
+  /// The display lines a `width`×`height` view shows from the current top line (filled from
+  /// above when the text ends first), wrapping only the source lines it needs.
+  func visibleLines(width: Int, height: Int) -> [WrappedText.Line] {
+    guard !lines.isEmpty, height > 0 else { return [] }
+    let anchor = lines[min(max(scrollOffset, 0), lines.count - 1)]
+    let wrapWidth = isWrapping ? width : 0
+    func wrapped(_ source: Int) -> [WrappedText.Line] {
+      WrappedText.wrapLine(sourceLines[source], width: wrapWidth).map {
+        WrappedText.Line(text: $0.text, sourceLine: source, offset: $0.offset)
+      }
+    }
+    var above = wrapped(anchor.sourceLine)
+    let first = above.lastIndex { $0.offset <= anchor.offset } ?? 0
+    var window = Array(above[first...])
+    above.removeSubrange(first...)
+    var next = anchor.sourceLine + 1
+    while window.count < height, next < sourceLines.count {
+      window += wrapped(next)
+      next += 1
+    }
+    var previous = anchor.sourceLine
+    while window.count < height {
+      if let line = above.popLast() {
+        window.insert(line, at: 0)
+      } else if previous > 0 {
+        previous -= 1
+        above = wrapped(previous)
+      } else {
+        break
+      }
+    }
+    return Array(window.prefix(height))
   }
 
   /// The line in `style` with the search matches on the selection background.

@@ -51,7 +51,9 @@ extension TextViewerState {
     let options: String.CompareOptions = isCaseSensitive(query) ? [] : [.caseInsensitive]
     var ranges: [Range<String.Index>] = []
     var searchStart = line.startIndex
-    while searchStart < line.endIndex, let range = line.range(of: query, options: options, range: searchStart..<line.endIndex) {
+    while searchStart < line.endIndex,
+      let range = line.range(of: query, options: options, range: searchStart..<line.endIndex)
+    {
       ranges.append(range)
       searchStart = range.isEmpty ? line.index(after: range.lowerBound) : range.upperBound
     }

@@ -19,6 +19,7 @@ public struct TextViewerState: Sendable, Equatable {
   public let text: String
   /// The sanitized lines, tabs expanded.
   public let sourceLines: [String]
+  /// Columns between tab stops.
   public let tabWidth: Int
   /// Whether long lines wrap; when off, `horizontalOffset` scrolls sideways. Toggling keeps the
   /// top line in place.
@@ -27,8 +28,9 @@ public struct TextViewerState: Sendable, Equatable {
   }
   /// The display lines for the current width.
   public internal(set) var lines: [WrappedText.Line]
-  /// The viewport size (0 until `setViewport` is called).
+  /// The viewport width (0 until `setViewport` is called).
   public internal(set) var width = 0
+  /// The viewport height (0 until `setViewport` is called).
   public internal(set) var height = 0
   /// The first display line shown.
   public internal(set) var scrollOffset = 0
@@ -39,12 +41,16 @@ public struct TextViewerState: Sendable, Equatable {
   /// The widest source line, in columns.
   public let maxLineWidth: Int
 
+  /// A viewer at the top of `text`; call `setViewport(width:height:)` before scrolling by pages.
   public init(text: String, isWrapping: Bool = true, tabWidth: Int = 4) {
     self.text = text
     self.tabWidth = tabWidth
     self.isWrapping = isWrapping
     sourceLines = WrappedText.sourceLines(of: TextSanitizer.sanitize(text, keepNewlines: true), tabWidth: tabWidth)
-    maxLineWidth = sourceLines.reduce(0) { max($0, DisplayWidth.of($1)) }
+    // A line's width never exceeds its UTF-8 length: only measure lines that could be wider.
+    maxLineWidth = sourceLines.reduce(0) { widest, line in
+      line.utf8.count <= widest ? widest : max(widest, DisplayWidth.of(line))
+    }
     lines = WrappedText.layout(sourceLines, width: 0)
   }
 
@@ -70,8 +76,10 @@ public struct TextViewerState: Sendable, Equatable {
   /// Scrolls up one page.
   public mutating func pageUp() { scroll(by: -max(height - 1, 1)) }
 
+  /// Scrolls to the first line.
   public mutating func scrollToTop() { scrollOffset = 0 }
 
+  /// Scrolls to the last page.
   public mutating func scrollToBottom() { scrollOffset = maxScrollOffset }
 
   /// Scrolls sideways by `delta` columns when not wrapping.

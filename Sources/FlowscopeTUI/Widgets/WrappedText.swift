@@ -13,6 +13,7 @@ public enum WrappedText {
     /// The character offset in the source line where this display line starts.
     public var offset: Int
 
+    /// A display line.
     public init(text: String, sourceLine: Int, offset: Int) {
       self.text = text
       self.sourceLine = sourceLine
@@ -27,13 +28,28 @@ public enum WrappedText {
 
   /// The text's lines (split at `\n`, `\r\n` and `\r`) with tabs expanded.
   public static func sourceLines(of text: String, tabWidth: Int = 4) -> [String] {
-    text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-      .map { expandTabs(String($0), tabWidth: tabWidth) }
+    var lines: [String] = []
+    let utf8 = text.utf8
+    var lineStart = utf8.startIndex
+    var index = utf8.startIndex
+    while index < utf8.endIndex {
+      let byte = utf8[index]
+      guard byte == 0x0A || byte == 0x0D else {
+        index = utf8.index(after: index)
+        continue
+      }
+      lines.append(expandTabs(String(text[lineStart..<index]), tabWidth: tabWidth))
+      index = utf8.index(after: index)
+      if byte == 0x0D, index < utf8.endIndex, utf8[index] == 0x0A { index = utf8.index(after: index) }
+      lineStart = index
+    }
+    lines.append(expandTabs(String(text[lineStart..<utf8.endIndex]), tabWidth: tabWidth))
+    return lines
   }
 
   /// Replaces each tab by spaces up to the next multiple of `tabWidth` columns.
   public static func expandTabs(_ line: String, tabWidth: Int = 4) -> String {
-    guard line.contains("\t") else { return line }
+    guard line.utf8.contains(0x09) else { return line }
     let stop = max(tabWidth, 1)
     var result = ""
     var column = 0
@@ -62,87 +78,92 @@ public enum WrappedText {
     return lines
   }
 
-  private struct Token {
-    var text: String
-    var width: Int
-    var offset: Int
-    var isSpace: Bool
-  }
-
   /// One line (no newlines or tabs) wrapped: each piece with its starting character offset.
   public static func wrapLine(_ line: String, width: Int) -> [(text: String, offset: Int)] {
-    guard width > 0, DisplayWidth.of(line) > width else { return [(line, 0)] }
-    var pieces: [(text: String, offset: Int)] = []
-    var current = ""
-    var currentWidth = 0
-    var currentOffset = 0
-    var pendingSpaces: Token?
-    func flush() {
-      if !current.isEmpty || pieces.isEmpty { pieces.append((current, currentOffset)) }
-      current = ""
-      currentWidth = 0
+    // Display width never exceeds the UTF-8 length, so short lines need no measuring.
+    guard width > 0, line.utf8.count > width else { return [(line, 0)] }
+    let cells = Cells(line)
+    guard cells.totalWidth > width else { return [(line, 0)] }
+    return breakLines(cells, width: width).map { range in
+      (String(line[cells.boundaries[range.lowerBound]..<cells.boundaries[range.upperBound]]), range.lowerBound)
     }
-    for token in tokens(of: line) {
-      if token.isSpace, !(current.isEmpty && pieces.isEmpty) {
-        pendingSpaces = token
-        continue
-      }
-      let spaces = pendingSpaces
-      pendingSpaces = nil
-      if !current.isEmpty, currentWidth + (spaces?.width ?? 0) + token.width <= width {
-        current += (spaces?.text ?? "") + token.text
-        currentWidth += (spaces?.width ?? 0) + token.width
-        continue
-      }
-      if !current.isEmpty { flush() }
-      // The token starts a line; split it when it is wider than a line.
-      for chunk in split(token, width: width) {
-        if !current.isEmpty { flush() }
-        current = chunk.text
-        currentWidth = chunk.width
-        currentOffset = chunk.offset
-      }
-    }
-    flush()
-    return pieces
   }
 
-  /// Runs of spaces and runs of everything else, with widths and character offsets.
-  private static func tokens(of line: String) -> [Token] {
-    var tokens: [Token] = []
-    var offset = 0
-    for character in line {
-      let isSpace = character == " "
-      let width = DisplayWidth.of(character)
-      if let last = tokens.last, last.isSpace == isSpace {
-        tokens[tokens.count - 1].text.append(character)
-        tokens[tokens.count - 1].width += width
+  /// A line as characters: where each starts, its width, whether it is a space.
+  private struct Cells {
+    /// Character boundaries: one per character plus the end index.
+    var boundaries: [String.Index] = []
+    var widths: [Int] = []
+    var isSpace: [Bool] = []
+    var totalWidth = 0
+    var count: Int { widths.count }
+
+    init(_ line: String) {
+      if line.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+        // Printable ASCII: one column per byte.
+        let utf8 = line.utf8
+        boundaries = Array(utf8.indices) + [utf8.endIndex]
+        widths = Array(repeating: 1, count: utf8.count)
+        isSpace = utf8.map { $0 == 0x20 }
+        totalWidth = utf8.count
       } else {
-        tokens.append(Token(text: String(character), width: width, offset: offset, isSpace: isSpace))
+        for index in line.indices {
+          let character = line[index]
+          let width = DisplayWidth.of(character)
+          boundaries.append(index)
+          widths.append(width)
+          isSpace.append(character == " ")
+          totalWidth += width
+        }
+        boundaries.append(line.endIndex)
       }
-      offset += 1
     }
-    return tokens
   }
 
-  /// A token cut into pieces of at most `width` columns (a wide character that cannot fit even an
-  /// empty line still gets one).
-  private static func split(_ token: Token, width: Int) -> [Token] {
-    guard token.width > width else { return [token] }
-    var chunks: [Token] = []
-    var chunk = Token(text: "", width: 0, offset: token.offset, isSpace: token.isSpace)
-    var offset = token.offset
-    for character in token.text {
-      let w = DisplayWidth.of(character)
-      if chunk.width + w > width, !chunk.text.isEmpty {
-        chunks.append(chunk)
-        chunk = Token(text: "", width: 0, offset: offset, isSpace: token.isSpace)
+  /// Greedy breaking into ranges of characters: words move to the next line when they do not
+  /// fit, spaces at a break are dropped (indentation at the start is kept), a word wider than a
+  /// line is cut (a character wider than the line still gets a line of its own).
+  private static func breakLines(_ cells: Cells, width: Int) -> [Range<Int>] {
+    var pieces: [Range<Int>] = []
+    var current: Range<Int>?
+    var currentWidth = 0
+    var pendingWidth = 0
+    var start = 0
+    while start < cells.count {
+      var end = start
+      var runWidth = 0
+      while end < cells.count, cells.isSpace[end] == cells.isSpace[start] {
+        runWidth += cells.widths[end]
+        end += 1
       }
-      chunk.text.append(character)
-      chunk.width += w
-      offset += 1
+      defer { start = end }
+      if cells.isSpace[start], current != nil || !pieces.isEmpty {
+        pendingWidth = runWidth
+        continue
+      }
+      if let line = current, currentWidth + pendingWidth + runWidth <= width {
+        current = line.lowerBound..<end
+        currentWidth += pendingWidth + runWidth
+        pendingWidth = 0
+        continue
+      }
+      pendingWidth = 0
+      if let line = current { pieces.append(line) }
+      var chunkStart = start
+      while chunkStart < end {
+        var chunkEnd = chunkStart
+        var chunkWidth = 0
+        while chunkEnd < end, chunkEnd == chunkStart || chunkWidth + cells.widths[chunkEnd] <= width {
+          chunkWidth += cells.widths[chunkEnd]
+          chunkEnd += 1
+        }
+        if chunkEnd < end { pieces.append(chunkStart..<chunkEnd) }
+        current = chunkStart..<chunkEnd
+        currentWidth = chunkWidth
+        chunkStart = chunkEnd
+      }
     }
-    chunks.append(chunk)
-    return chunks
+    if let current { pieces.append(current) }
+    return pieces
   }
 }

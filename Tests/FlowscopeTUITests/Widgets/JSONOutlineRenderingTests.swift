@@ -7,7 +7,8 @@ import Testing
   func render(_ outline: JSONOutline, width: Int, height: Int, selected: Int? = nil, scroll: Int = 0) -> Canvas {
     var canvas = Canvas(rows: height, columns: width)
     outline.render(
-      selected: selected, scrollOffset: scroll, into: &canvas, area: Rect(row: 0, column: 0, height: height, width: width))
+      selected: selected, scrollOffset: scroll, into: &canvas,
+      area: Rect(row: 0, column: 0, height: height, width: width))
     return canvas
   }
 

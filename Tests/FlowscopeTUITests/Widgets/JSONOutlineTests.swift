@@ -140,7 +140,8 @@ let outlineSample: JSONValue = [
 
   @Test func keysAreQuotedOnlyWhenNeeded() {
     let outline = JSONOutline(["plain": 1, "genkit:input": 2, "with space": 3, "名前": 4, "": 5, "a\u{1B}[2Jb": 6])
-    #expect((1...6).map(outline.keyText(of:)) == ["plain", "genkit:input", #""with space""#, "名前", #""""#, #""a\u001b[2Jb""#])
+    #expect(
+      (1...6).map(outline.keyText(of:)) == ["plain", "genkit:input", #""with space""#, "名前", #""""#, #""a\u001b[2Jb""#])
   }
 
   @Test func fullTextForTheFullScreenView() {

@@ -151,6 +151,16 @@ import Testing
     #expect(viewer.text.hasPrefix("\u{1B}[31m"))
   }
 
+  @Test func renderWrapsOnlyWhatIsOnScreenWithoutAViewport() {
+    var viewer = TextViewerState(text: (0..<5).map { "L\($0) xxxx yyyy" }.joined(separator: "\n"))
+    viewer.scroll(by: 2)
+    let canvas = draw(viewer, width: 7, height: 3)
+    #expect((0..<3).map(canvas.rowText) == ["L2 xxxx", "yyyy   ", "L3 xxxx"])
+    viewer.scrollToBottom()
+    let end = draw(viewer, width: 7, height: 3)
+    #expect((0..<3).map(end.rowText) == ["yyyy   ", "L4 xxxx", "yyyy   "])
+  }
+
   @Test func renderRewrapsForAnotherWidth() {
     let viewer = viewer("alpha beta gamma delta", width: 40, height: 3)
     var canvas = Canvas(rows: 3, columns: 11)

@@ -1,0 +1,1 @@
+print("TUI benchmarks: not written yet")

@@ -1,0 +1,1 @@
+// End-to-end tests of the real `flowscope` binary under tmux live in this target.
