@@ -35,6 +35,7 @@ struct DebugCommand: AsyncParsableCommand {
     let stateDirectory = URL(fileURLWithPath: databasePath).deletingLastPathComponent()
     let options = DebuggerOptions(
       theme: theme, mouse: !noMouse, inputHistoryURL: stateDirectory.appendingPathComponent("inputs.json"),
+      logURL: stateDirectory.appendingPathComponent("debugger.log"),
       environment: environment, exampleInputs: SampleFlows.exampleInputs)
     do {
       try await Debugger.run(runtime: app.runtime, store: app.store, writer: app.writer, options: options)

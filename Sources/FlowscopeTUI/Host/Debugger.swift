@@ -15,7 +15,13 @@ public enum Debugger {
     let theme = try loadTheme(options)
     let pending = try await MainActor.run { () throws -> [Task<Void, Never>] in
       let terminal = try NcursesTerminal(environment: options.environment)
-      defer { terminal.close() }
+      let capture = options.logURL.map(StandardErrorCapture.init(url:))
+      defer {
+        terminal.close()
+        if capture?.restore() == true, let url = capture?.url {
+          FileHandle.standardError.write(Data("flowscope: messages from the session are in \(url.path)\n".utf8))
+        }
+      }
       terminal.styleResolver = theme.resolver(
         depth: Theme.effectiveDepth(terminalDepth: terminal.colorDepth, environment: options.environment))
       terminal.mouseCaptureEnabled = options.mouse

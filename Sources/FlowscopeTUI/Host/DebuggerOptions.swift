@@ -9,6 +9,8 @@ public struct DebuggerOptions: Sendable {
   public var mouse: Bool
   /// Where the last input per flow is kept between sessions; nil = not kept.
   public var inputHistoryURL: URL?
+  /// Where standard error goes while the debugger is open; nil = left alone.
+  public var logURL: URL?
   /// Where `x` writes exported traces.
   public var exportDirectory: URL
   /// The environment (NO_COLOR, EDITOR, TERM, …).
@@ -18,13 +20,14 @@ public struct DebuggerOptions: Sendable {
 
   public init(
     theme: String? = nil, mouse: Bool = true, inputHistoryURL: URL? = nil,
-    exportDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+    logURL: URL? = nil, exportDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
     environment: [String: String] = ProcessInfo.processInfo.environment, exampleInputs: [String: JSONValue] = [:]
   ) {
     self.exampleInputs = exampleInputs
     self.theme = theme
     self.mouse = mouse
     self.inputHistoryURL = inputHistoryURL
+    self.logURL = logURL
     self.exportDirectory = exportDirectory
     self.environment = environment
   }
