@@ -19,6 +19,7 @@ public enum SampleFlows {
     registerFailingFlow(in: runtime)
     registerSlowFlow(in: runtime)
     AISampleFlows.register(in: runtime, model: model)
+    BenchmarkFlows.register(in: runtime)
   }
 
   /// A ready-to-run input per sample flow, for the debugger's editor the first time a flow is shown.
@@ -31,6 +32,7 @@ public enum SampleFlows {
     "weatherAgent": ["city": "Paris", "request": "Is it a good evening for a walk, and where should I eat?"],
     "chatFlow": ["message": "Tell me a fun fact about octopuses."],
     "recipeFlow": ["dish": "pancakes"],
+    "firehoseFlow": ["chunksPerSecond": 10000, "seconds": 12],
   ]
 
   static func pause(_ milliseconds: Int) async throws {

@@ -95,3 +95,53 @@ struct RenderTests {
     #expect(!text.contains("\u{9B}"))
   }
 }
+
+@Suite("Debugger panes at 40×10")
+struct SmallPaneTests {
+  @Test(arguments: [Pane.flows, .runs, .input, .output, .trace])
+  func eachPaneFillsTheScreenUnderTheTabs(pane: Pane) {
+    var state = makeState(size: small)
+    send(
+      &state,
+      [.event(.runsLoaded([RunEntry(traceId: "a", flowName: "jokeFlow", status: .ok, startTime: 1, endTime: 9)]))])
+    state.output.append(text: "streamed text that is longer than forty columns, so it wraps")
+    state.focus = pane
+    let canvas = DebuggerView.render(state, size: small)
+    #expect(canvas.rowText(0).contains("\(pane.hotkey ?? " ")\(pane.title)"))
+    #expect(canvas.rowText(1).contains(pane.title))
+    #expect(canvas.rowText(8).hasPrefix("└"))
+    for row in 0..<10 { #expect(DisplayWidth.of(canvas.rowText(row)) <= 40) }
+    let body = canvas.text
+    switch pane {
+    case .flows: #expect(body.contains("jokeFlow"))
+    case .runs: #expect(body.contains("✔ jokeFlow"))
+    case .input: #expect(body.contains("\"item\""))
+    case .output: #expect(body.contains("wraps"))
+    case .trace: #expect(body.contains("No trace"))
+    case .inspector: break
+    }
+  }
+
+  @Test func inspectorAndViewerWorkStacked() async {
+    let runtime = makeRuntime()
+    var state = makeState(size: small)
+    state.selectedFlow = "jokeFlow"
+    _ = DebuggerUpdate.start(flow: "jokeFlow", input: ["subject": "owl"], inputText: "", &state)
+    let (events, _) = await events(of: "jokeFlow", input: ["subject": "owl"], in: runtime)
+    send(&state, [.event(.traceEvents(events)), key(.character("5")), key(.enter)])
+    #expect(state.focus == .inspector)
+    #expect(screen(state).contains("Span · jokeFlow"))
+    // Move to the Output section's string value and open it full-screen.
+    for _ in 0..<40 where state.inspector?.selectedValueText()?.text.contains("owl cross") != true {
+      send(&state, [key(.character("j"))])
+    }
+    send(&state, [key(.enter)])
+    guard case .viewer = state.overlay else {
+      Issue.record("Enter on a value opens the viewer")
+      return
+    }
+    #expect(screen(state).contains("owl"))
+    send(&state, [key(.escape)])
+    #expect(state.overlay == nil)
+  }
+}

@@ -1,0 +1,136 @@
+import Flows
+import Foundation
+import Testing
+
+@testable import FlowscopeTUI
+
+/// Drives the real host (state, update, effects, event bus) through the real UI loop on an
+/// in-memory terminal, and stops once `until` holds after a frame.
+private final class Driver: UILoopDelegate {
+  typealias Event = HostEvent
+  let host: DebuggerHost
+  let until: (AppState) -> Bool
+  private let deadline = ContinuousClock.now + .seconds(20)
+  var timedOut = false
+  var frames = 0
+
+  init(host: DebuggerHost, until: @escaping (AppState) -> Bool) {
+    self.host = host
+    self.until = until
+  }
+
+  func loop(received input: [TerminalInput]) { host.loop(received: input) }
+  func loop(received events: [HostEvent]) { host.loop(received: events) }
+  func loopReceivedTermination(signal: Int32) { host.loopReceivedTermination(signal: signal) }
+  func nextFrame(size: TerminalSize) -> (canvas: Canvas, cursor: (row: Int, column: Int)?)? {
+    let frame = host.nextFrame(size: size)
+    if frame != nil { frames += 1 }
+    return frame
+  }
+  var nextDeadline: ContinuousClock.Instant? { min(host.nextDeadline ?? deadline, deadline) }
+  var isFinished: Bool {
+    if ContinuousClock.now >= deadline { timedOut = true }
+    return timedOut || host.isFinished || until(host.state)
+  }
+}
+
+@Suite("Debugger host", .serialized)
+struct DebuggerHostTests {
+  func firehoseRuntime() -> FlowRuntime {
+    let runtime = FlowRuntime()
+    _ = runtime.defineStreamingFlow("firehose") { (count: Int, context: FlowContext<String>) -> Int in
+      for index in 0..<count {
+        context.sendChunk("t\(index) ")
+        if index % 200 == 199 { try await Task.sleep(for: .milliseconds(1)) }
+      }
+      return count
+    }
+    return runtime
+  }
+
+  @Test func aFastStreamReachesTheScreenInFewFrames() throws {
+    let runtime = firehoseRuntime()
+    let terminal = try MemoryTerminal(size: TerminalSize(rows: 40, columns: 120))
+    let inbox = try Inbox<HostEvent>()
+    let host = DebuggerHost(
+      terminal: terminal, inbox: inbox, runtime: runtime, store: nil, writer: nil,
+      options: DebuggerOptions(environment: [:], exampleInputs: ["firehose": 5000]))
+    let driver = Driver(host: host) { $0.activeRun?.status == .ok }
+    terminal.feed.send(keys: .enter)
+    UILoop(terminal: terminal, inbox: inbox, delegate: driver).run()
+    #expect(!driver.timedOut)
+    let state = host.state
+    #expect(state.output.chunkCount == 5000)
+    #expect(state.output.lines.joined().hasPrefix("t0 t1 t2"))
+    #expect(state.outline.rows.first?.status == .ok)
+    // 5 000 chunks, coalesced: far fewer frames than chunks.
+    #expect(driver.frames < 400)
+    _ = host.stop()
+  }
+
+  @Test func cancellingEndsTheSpansCancelledAndKeepsTheAppRunning() throws {
+    let runtime = FlowRuntime()
+    _ = runtime.defineFlow("hang") { (_: Int) -> Int in
+      try await run("wait") { () async throws -> Int in
+        try await Task.sleep(for: .seconds(60))
+        return 0
+      }
+    }
+    let terminal = try MemoryTerminal(size: TerminalSize(rows: 40, columns: 120))
+    let inbox = try Inbox<HostEvent>()
+    let host = DebuggerHost(
+      terminal: terminal, inbox: inbox, runtime: runtime, store: nil, writer: nil,
+      options: DebuggerOptions(environment: [:], exampleInputs: ["hang": 1]))
+    var cancelled = false
+    let driver = Driver(host: host) { state in
+      if !cancelled, state.outline.rows.count == 2 {
+        cancelled = true
+        terminal.feed.send(keys: .character("c"))
+      }
+      return state.activeRun?.status == .error && state.outline.rows.allSatisfy { $0.status == .error }
+    }
+    terminal.feed.send(keys: .enter)
+    UILoop(terminal: terminal, inbox: inbox, delegate: driver).run()
+    #expect(!driver.timedOut)
+    // The loop stops right after the state changes; render that state.
+    let text = DebuggerView.render(host.state, size: TerminalSize(rows: 40, columns: 120)).text
+    #expect(text.contains("CANCELLED"))
+    #expect(text.contains("cancelled"))
+    #expect(text.contains("✖ hang"))
+    #expect(text.contains("✖ wait"))
+    #expect(!host.isFinished)
+    _ = host.stop()
+  }
+
+  @Test func copyWritesOSC52OrExplainsWhyNot() throws {
+    let runtime = FlowRuntime()
+    _ = runtime.defineFlow("echo") { (value: Int) -> Int in value }
+    let terminal = try MemoryTerminal(size: TerminalSize(rows: 40, columns: 120))
+    let inbox = try Inbox<HostEvent>()
+    let host = DebuggerHost(
+      terminal: terminal, inbox: inbox, runtime: runtime, store: nil, writer: nil,
+      options: DebuggerOptions(environment: ["TERM": "xterm-256color"], exampleInputs: ["echo": 7]))
+    var copied = false
+    let driver = Driver(host: host) { state in
+      if state.activeRun?.status == .ok, !copied {
+        copied = true
+        terminal.feed.send(keys: .character("Y"))
+      }
+      return copied && state.message?.text.hasPrefix("Copied") == true
+    }
+    terminal.feed.send(keys: .enter)
+    UILoop(terminal: terminal, inbox: inbox, delegate: driver).run()
+    #expect(!driver.timedOut)
+    let write = terminal.passthroughWrites.last ?? ""
+    #expect(write.hasPrefix("\u{1B}]52;c;"))
+    let payload = String(write.dropFirst(7).dropLast())
+    let json = Data(base64Encoded: payload).flatMap { String(data: $0, encoding: .utf8) } ?? ""
+    #expect(json.contains("\"traceId\""))
+    #expect(json.contains("echo"))
+    _ = host.stop()
+
+    let (message, isError) = Clipboard.message(forCopying: "trace", bytes: 10, environment: ["TERM": "linux"])
+    #expect(isError)
+    #expect(message.contains("No clipboard"))
+  }
+}
