@@ -4,6 +4,10 @@
 #
 #   Benchmarks/run.sh            # everything
 #   Benchmarks/run.sh --no-peer  # Swift only
+#
+# The terminal debugger has its own script (release flowscope in tmux: time to first frame, CPU while
+# streaming 10 000 chunks/s, key latency; then TUIBenchmarks' frame timings):
+#   Benchmarks/tui.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 peer=1

@@ -39,7 +39,8 @@ struct Stats {
 
   func line(_ label: String, target: String = "") -> String {
     let figures = "median \(ms(median))  p95 \(ms(p95))  max \(ms(max))  (n=\(samples.count))"
-    return "  \(label.padding(toLength: 50, withPad: " ", startingAt: 0)) \(figures)\(target.isEmpty ? "" : "  " + target)"
+    return
+      "  \(label.padding(toLength: 50, withPad: " ", startingAt: 0)) \(figures)\(target.isEmpty ? "" : "  " + target)"
   }
 }
 
@@ -212,7 +213,7 @@ func recordStream(chunks count: Int, lineBreaks: Bool) async throws -> (runtime:
 
 /// Applies the recorded events as the debugger receives them at 60 fps, 10 000 chunks/s: batches
 /// of ~170 events, each followed by the host's tick and one frame (with the diff the painter does).
-func replay(_ events: [TraceEvent], runtime: FlowRuntime, batch: Int, label: String) {
+func replay(_ events: [TraceEvent], runtime: FlowRuntime, batch: Int, label: String?) {
   let flows = runtime.registry.actions(ofType: "flow").map { FlowEntry($0.descriptor) }
   var state = AppState(flows: flows, size: size, now: 1_782_000_000_000)
   send(&state, [.input(.key(KeyEvent(.control("r"))))])  // run: the state now waits for the trace
@@ -242,12 +243,13 @@ func replay(_ events: [TraceEvent], runtime: FlowRuntime, batch: Int, label: Str
       renderTimes.append(renderTime)
     }
   }
+  guard let label else { return }
   let chunks = state.output.chunkCount
   let perFrame = Stats(frameTimes)
   print("  \(label): \(chunks) chunks in \(frameTimes.count) batches, \(ms(total)) in all")
   print(Stats(updateTimes).line("  update (events + tick)"))
   print(Stats(renderTimes).line("  frame + diff"))
-  print(perFrame.line("  per frame, all"))
+  print(perFrame.line("  per frame, all") + "  [last \(ms(frameTimes.last ?? 0))]")
   let busy = perFrame.mean * 60 / 1e6 * 100
   print(String(format: "    → at 60 frames/s the UI thread's update+render work is %.1f %% of one core", busy))
 }
@@ -258,8 +260,14 @@ func streaming() async throws {
   print("== streaming: \(count) chunk events applied in batches of \(batch) (10 000/s at 60 fps), one frame per batch")
   let withLines = try await recordStream(chunks: count, lineBreaks: true)
   // Warm-up pass, then the measured one.
-  replay(withLines.events, runtime: withLines.runtime, batch: batch, label: "warm-up")
+  replay(withLines.events, runtime: withLines.runtime, batch: batch, label: nil)  // warm-up
   replay(withLines.events, runtime: withLines.runtime, batch: batch, label: "words, line break every 16 chunks")
   let oneLine = try await recordStream(chunks: count, lineBreaks: false)
   replay(oneLine.events, runtime: oneLine.runtime, batch: batch, label: "words, no line breaks (one growing line)")
+  // What tui.sh streams: 12 s at 10 000/s. The output only grows; frames must not.
+  let long = quick ? 30_000 : 120_000
+  let longWithLines = try await recordStream(chunks: long, lineBreaks: true)
+  replay(longWithLines.events, runtime: longWithLines.runtime, batch: batch, label: "12 s of stream, line breaks")
+  let longOneLine = try await recordStream(chunks: long, lineBreaks: false)
+  replay(longOneLine.events, runtime: longOneLine.runtime, batch: batch, label: "12 s of stream, no line breaks")
 }

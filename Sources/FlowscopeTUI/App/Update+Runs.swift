@@ -225,7 +225,8 @@ extension DebuggerUpdate {
     state.outputTitle = root?.displayName ?? "trace"
     if let root, !root.isRunning {
       if let message = root.errorMessage {
-        state.output.appendSection("error", body: message)
+        let status = root.attributes["flowscope:status"]?.stringValue
+        state.output.appendSection("error", body: status.map { "\($0): \(message)" } ?? message)
       } else if let output = root.output {
         state.output.appendSection("result", body: output.serialized(.prettyPrinted))
       }

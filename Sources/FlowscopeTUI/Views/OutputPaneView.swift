@@ -42,8 +42,19 @@ enum OutputPaneView {
       if output.chunkCount > 0 { parts.append("\(output.chunkCount) chunk\(output.chunkCount == 1 ? "" : "s")") }
       if let rate = output.chunksPerSecond { parts.append("\(Int(rate.rounded())) tok/s") }
       parts.append(elapsed)
-    } else if output.chunkCount > 0 {
-      parts.append("\(output.chunkCount) chunks recorded")
+    } else if let root = state.trace?.rootSpan {
+      // A run from the history.
+      if root.isRunning {
+        parts.append("running")
+      } else if root.isError {
+        parts.append(root.attributes["flowscope:status"]?.stringValue == "CANCELLED" ? "cancelled" : "failed")
+      } else {
+        parts.append("done")
+      }
+      if output.chunkCount > 0 {
+        parts.append("\(output.chunkCount) chunk\(output.chunkCount == 1 ? "" : "s") recorded")
+      }
+      if let duration = root.durationMilliseconds { parts.append(ValueFormatting.duration(milliseconds: duration)) }
     }
     return parts.joined(separator: " · ")
   }

@@ -149,7 +149,7 @@ struct LiveTraceTests {
     send(&state, [.event(.traceLoaded(TraceData(traceId: "t1", spans: [root]), chunks: chunks))])
     let text = screen(state)
     #expect(text.contains("Hello world"))
-    #expect(text.contains("2 chunks recorded"))
+    #expect(text.contains("Output (4) · jokeFlow · done · 2 chunks recorded · 50 ms"))
     #expect(text.contains("── result ──"))
   }
 
@@ -172,5 +172,22 @@ struct LiveTraceTests {
       return
     }
     #expect(screen(state).contains("line 0"))
+  }
+}
+
+@Suite("Stored runs")
+struct StoredRunTests {
+  @Test func aStoredFailureShowsItsStatus() {
+    var state = makeState()
+    let root = SpanData(
+      spanId: "r", traceId: "t2", parentSpanId: nil, startTime: 0, endTime: 13,
+      attributes: [
+        "genkit:type": "action", "genkit:metadata:subtype": "flow", "genkit:state": "error",
+        "flowscope:status": "UNAVAILABLE",
+      ], displayName: "failingFlow", status: SpanData.SpanStatus(code: 2, message: "payment gateway unreachable"))
+    send(&state, [.event(.traceLoaded(TraceData(traceId: "t2", spans: [root]), chunks: []))])
+    let text = screen(state)
+    #expect(text.contains("Output (4) · failingFlow · failed · 13 ms"))
+    #expect(text.contains("UNAVAILABLE: payment gateway unreachable"))
   }
 }

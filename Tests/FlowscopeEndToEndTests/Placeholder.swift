@@ -1,1 +1,0 @@
-// End-to-end tests of the real `flowscope` binary under tmux live in this target.
