@@ -9,6 +9,8 @@ let package = Package(
     .library(name: "FlowsAI", targets: ["FlowsAI"]),
     .library(name: "TraceStore", targets: ["TraceStore"]),
     .library(name: "FlowsOpenAI", targets: ["FlowsOpenAI"]),
+    .library(name: "FlowsServer", targets: ["FlowsServer"]),
+    .library(name: "FlowsClient", targets: ["FlowsClient"]),
     .executable(name: "flowscope", targets: ["flowscope"]),
   ],
   dependencies: [
@@ -16,6 +18,8 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
   ],
   targets: [
     .target(name: "Flows"),
@@ -35,9 +39,24 @@ let package = Package(
       ]
     ),
     .target(
+      name: "FlowsClient",
+      dependencies: [
+        "Flows", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]
+    ),
+    .target(
+      name: "FlowsServer",
+      dependencies: [
+        "Flows", "TraceStore", "FlowsClient", .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
+    ),
+    .target(
       name: "FlowscopeCLI",
       dependencies: [
-        "Flows", "FlowsAI", "FlowsOpenAI", "TraceStore", "FlowscopeTUI",
+        "Flows", "FlowsAI", "FlowsOpenAI", "TraceStore", "FlowscopeTUI", "FlowsServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -67,6 +86,16 @@ let package = Package(
     .testTarget(name: "TraceStoreTests", dependencies: ["TraceStore", "Flows"]),
     .testTarget(name: "FlowscopeCLITests", dependencies: ["FlowscopeCLI", "flowscope"]),
     .testTarget(name: "FlowscopeEndToEndTests", dependencies: ["flowscope"]),
+    .testTarget(
+      name: "FlowsServerTests",
+      dependencies: [
+        "FlowsServer", "FlowsClient", "Flows", "FlowsAI", "TraceStore", "FlowsTestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+      ]
+    ),
     .testTarget(
       name: "FlowscopeTUITests", dependencies: ["FlowscopeTUI", "Flows", "FlowsAI", "TraceStore", "FlowsTestSupport"]
     ),

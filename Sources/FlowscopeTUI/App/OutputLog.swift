@@ -21,14 +21,45 @@ public struct OutputLog: Sendable, Equatable {
     append(text: Self.text(of: value))
   }
 
+  /// Lines that continue in the next one: a stream without newlines is cut into pieces of about
+  /// `softLimit` bytes so that each frame wraps a bounded amount of text, not the whole stream.
+  public private(set) var softBreaks: Set<Int> = []
+  /// The longest a line grows before it is soft-broken (at a space near the end when there is one).
+  public static let softLimit = 4096
+
   /// Appends text, splitting it into lines.
   public mutating func append(text: String) {
     let clean = TextSanitizer.sanitize(text, keepNewlines: true).replacingOccurrences(of: "\t", with: "  ")
     var pieces = clean.split(separator: "\n", omittingEmptySubsequences: false)
     guard let first = pieces.first else { return }
     lines[lines.count - 1] += first
+    breakLastLineIfLong()
     pieces.removeFirst()
-    lines.append(contentsOf: pieces.map(String.init))
+    for piece in pieces {
+      lines.append(String(piece))
+      breakLastLineIfLong()
+    }
+  }
+
+  private mutating func breakLastLineIfLong() {
+    while let last = lines.last, last.utf8.count > Self.softLimit {
+      var cut = last.index(last.startIndex, offsetBy: Self.softLimit / 2, limitedBy: last.endIndex) ?? last.endIndex
+      // Prefer a space within the last part of the piece, so words stay whole.
+      if let space = last[cut...].prefix(Self.softLimit / 4).lastIndex(of: " ") { cut = last.index(after: space) }
+      softBreaks.insert(lines.count - 1)
+      lines[lines.count - 1] = String(last[..<cut])
+      lines.append(String(last[cut...]))
+    }
+  }
+
+  /// The whole text, as streamed (soft breaks removed).
+  public var text: String {
+    var result = ""
+    for (index, line) in lines.enumerated() {
+      result += line
+      if index < lines.count - 1, !softBreaks.contains(index) { result += "\n" }
+    }
+    return result
   }
 
   /// Starts a new section (the result, an error) on its own line after a labelled rule.

@@ -59,7 +59,7 @@ extension DebuggerUpdate {
     case .inspector:
       if let (title, text) = state.inspector?.selectedValueText() { openViewer(title: title, text: text, &state) }
     case .output:
-      let text = state.output.lines.joined(separator: "\n")
+      let text = state.output.text
       openViewer(title: state.outputTitle.isEmpty ? "Output" : state.outputTitle, text: text, &state)
     case .input:
       break
@@ -176,7 +176,7 @@ extension DebuggerUpdate {
   static func copyValue(_ state: inout AppState) -> [Effect] {
     switch state.focus {
     case .output:
-      return [.copy(text: state.output.lines.joined(separator: "\n"), what: "output")]
+      return [.copy(text: state.output.text, what: "output")]
     case .inspector:
       guard let (title, text) = state.inspector?.selectedValueText() else { return [] }
       return [.copy(text: text, what: title)]

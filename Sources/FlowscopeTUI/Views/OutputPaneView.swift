@@ -62,15 +62,19 @@ enum OutputPaneView {
   /// The wrapped rows to show: wraps logical lines from the end backwards, only as far as needed.
   static func visibleRows(_ lines: [String], width: Int, height: Int, fromBottom: Int) -> [String] {
     guard width > 0, height > 0 else { return [] }
-    var collected: [String] = []
+    var pieces: [[String]] = []
+    var count = 0
     let needed = height + fromBottom
     var index = lines.count - 1
     // Drop one trailing empty line (a stream ending in a newline).
     if index > 0, lines[index].isEmpty { index -= 1 }
-    while index >= 0, collected.count < needed {
-      collected.insert(contentsOf: WrappedText.wrap(lines[index], width: width), at: 0)
+    while index >= 0, count < needed {
+      let rows = WrappedText.wrap(lines[index], width: width)
+      pieces.append(rows)
+      count += rows.count
       index -= 1
     }
+    let collected = Array(pieces.reversed().joined())
     let end = max(collected.count - min(fromBottom, max(collected.count - height, 0)), 0)
     let start = max(end - height, 0)
     return Array(collected[start..<end])

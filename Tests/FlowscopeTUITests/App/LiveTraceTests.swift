@@ -191,3 +191,34 @@ struct StoredRunTests {
     #expect(text.contains("UNAVAILABLE: payment gateway unreachable"))
   }
 }
+
+@Suite("Output log")
+struct OutputLogTests {
+  @Test func aStreamWithoutNewlinesIsSoftBrokenButCopiesAsStreamed() {
+    var log = OutputLog()
+    var streamed = ""
+    for index in 0..<5000 {
+      let word = "word\(index) "
+      log.append(chunk: .string(word), time: Double(index))
+      streamed += word
+    }
+    #expect(log.lines.allSatisfy { $0.utf8.count <= OutputLog.softLimit })
+    #expect(log.lines.count > 5)
+    #expect(log.text == streamed)
+    // Soft breaks fall after a space: words stay whole.
+    #expect(log.lines.dropLast().allSatisfy { $0.hasSuffix(" ") })
+    let rows = OutputPaneView.visibleRows(log.lines, width: 60, height: 5, fromBottom: 0)
+    #expect(rows.count == 5)
+    #expect(rows.last?.contains("word4999") == true)
+  }
+
+  @Test func newlinesAndChunkTextShapes() {
+    var log = OutputLog()
+    log.append(chunk: "a\nb", time: 1)
+    log.append(chunk: ["content": [["text": "c"]]], time: 2)
+    log.append(chunk: ["index": 1], time: 3)
+    #expect(log.lines == ["a", "bc{\"index\":1}", ""])
+    #expect(log.text == "a\nbc{\"index\":1}\n")
+    #expect(log.chunkCount == 3)
+  }
+}

@@ -1,0 +1,2 @@
+/// Client side of Genkit's flow protocol (run and stream remote flows). See `FlowClient`.
+public enum FlowsClientModule {}
