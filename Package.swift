@@ -87,6 +87,14 @@ let package = Package(
     .testTarget(name: "FlowscopeCLITests", dependencies: ["FlowscopeCLI", "flowscope"]),
     .testTarget(name: "FlowscopeEndToEndTests", dependencies: ["flowscope"]),
     .testTarget(
+      name: "FlowsClientTests",
+      dependencies: [
+        "FlowsClient", "Flows", "FlowsTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]
+    ),
+    .testTarget(
       name: "FlowsServerTests",
       dependencies: [
         "FlowsServer", "FlowsClient", "Flows", "FlowsAI", "TraceStore", "FlowsTestSupport",
