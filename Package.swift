@@ -87,6 +87,12 @@ let package = Package(
     .testTarget(name: "FlowscopeCLITests", dependencies: ["FlowscopeCLI", "flowscope"]),
     .testTarget(name: "FlowscopeEndToEndTests", dependencies: ["flowscope"]),
     .testTarget(
+      name: "PeerCompatibilityTests",
+      dependencies: [
+        "flowscope", "FlowsClient", "Flows", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
+    ),
+    .testTarget(
       name: "FlowsClientTests",
       dependencies: [
         "FlowsClient", "Flows", "FlowsTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),

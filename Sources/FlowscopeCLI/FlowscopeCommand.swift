@@ -10,7 +10,9 @@ public struct FlowscopeCommand: AsyncParsableCommand {
       priceFlow, failingFlow, slowFlow, weatherAgent, chatFlow, recipeFlow) need no network. \
       Traces go to .flowscope/traces.sqlite in the current directory (override with --db or FLOWSCOPE_DB).
       """,
-    subcommands: [DebugCommand.self, FlowsCommand.self, RunCommand.self, TracesCommand.self, DemoCommand.self],
+    subcommands: [
+      DebugCommand.self, FlowsCommand.self, RunCommand.self, TracesCommand.self, DemoCommand.self, ServeCommand.self,
+    ],
     defaultSubcommand: DebugCommand.self
   )
 

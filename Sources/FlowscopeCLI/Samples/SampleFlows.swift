@@ -20,6 +20,7 @@ public enum SampleFlows {
     registerSlowFlow(in: runtime)
     AISampleFlows.register(in: runtime, model: model)
     BenchmarkFlows.register(in: runtime)
+    PeerParityFlows.register(in: runtime)
   }
 
   /// A ready-to-run input per sample flow, for the debugger's editor the first time a flow is shown.

@@ -1,0 +1,81 @@
+import AsyncHTTPClient
+import Flows
+
+/// Calls flows served over HTTP with Genkit's callable protocol (any Genkit server: JS, Go,
+/// Python, or Flowscope's own).
+///
+/// `run` POSTs `{"data": input}` to `<baseURL>/<flow>` and returns the `result`; `stream` asks for
+/// `text/event-stream` and delivers the chunks as they arrive, then the result. Server errors
+/// become `FlowError`s with the server's status and message; transport failures become
+/// `UNAVAILABLE` (naming the URL), an exceeded `timeout` `DEADLINE_EXCEEDED`, and cancelling the
+/// calling task closes the request.
+///
+/// ```swift
+/// let client = FlowClient(baseURL: "http://127.0.0.1:3400", timeout: .seconds(60))
+/// let greeting = try await client.run(flow: "greet", input: ["name": "Ada"]).result
+/// let countdown = client.stream(flow: "countdown", input: 3)
+/// for try await tick in countdown { print(tick) }
+/// print(try await countdown.output)
+/// ```
+public struct FlowClient: Sendable {
+  /// The flow server's base URL; a flow's URL is this plus `/<flow name>`.
+  public let baseURL: String
+  /// The HTTP client requests go through.
+  public let httpClient: HTTPClient
+  /// Headers sent with every request (for example `Authorization`); a call's own headers win.
+  public var headers: [String: String]
+  /// The longest a whole call may take, from sending the request to reading the result (for a
+  /// stream: the last frame). A call that takes longer fails with `DEADLINE_EXCEEDED`.
+  public var timeout: Duration
+
+  /// A client for the flows served under `baseURL` (for example `http://127.0.0.1:3400` or
+  /// `https://example.com/api/`).
+  public init(
+    baseURL: String, httpClient: HTTPClient = .shared, headers: [String: String] = [:],
+    timeout: Duration = .seconds(300)
+  ) {
+    self.baseURL = baseURL
+    self.httpClient = httpClient
+    self.headers = headers
+    self.timeout = timeout
+  }
+
+  /// The URL a flow is served at: the base URL, a `/`, and the flow name (percent-encoded where
+  /// it is not a valid path).
+  public func url(for flow: String) -> String {
+    FlowRequest.url(base: baseURL, flow: flow)
+  }
+
+  /// Runs `flow` with `input` and returns its result and the server's trace id.
+  ///
+  /// - Throws: `FlowError` with the server's status and message for an error response (or the
+  ///   status matching the HTTP code when the body is not a Genkit error), `INTERNAL` for a
+  ///   malformed answer, `UNAVAILABLE` when the server cannot be reached, `DEADLINE_EXCEEDED`
+  ///   after `timeout`; `CancellationError` when the calling task is cancelled.
+  public func run(flow: String, input: JSONValue, headers: [String: String] = [:]) async throws -> FlowRunResult {
+    let request = FlowRequest(
+      url: url(for: flow), input: input, headers: self.headers.merging(headers) { _, call in call }, streaming: false)
+    let exchange = FlowExchange(httpClient: httpClient, request: request, timeout: timeout)
+    return try await exchange.withDeadline { try await exchange.run() }
+  }
+
+  /// Runs `flow` with `input`, streaming: iterate the returned stream for the chunks, then await
+  /// its `output` for the result (or await `output` alone).
+  ///
+  /// The request is sent when the stream is first used (iterated, or `output` or `traceId`
+  /// awaited). Cancelling the task that iterates it or awaits its `output`, abandoning the
+  /// iteration before the end, or dropping the stream closes the request.
+  public func stream(flow: String, input: JSONValue, headers: [String: String] = [:]) -> FlowClientStream {
+    let request = FlowRequest(
+      url: url(for: flow), input: input, headers: self.headers.merging(headers) { _, call in call }, streaming: true)
+    let exchange = FlowExchange(httpClient: httpClient, request: request, timeout: timeout)
+    let call = FlowStreamCall { call in
+      do {
+        try await exchange.withDeadline { try await exchange.stream(into: call) }
+      } catch {
+        call.finish(.failure(error))
+      }
+    }
+    return FlowClientStream(url: request.url, call: call)
+  }
+}

@@ -1,2 +1,0 @@
-/// Client side of Genkit's flow protocol (run and stream remote flows). See `FlowClient`.
-public enum FlowsClientModule {}

@@ -1,0 +1,90 @@
+import Flows
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// Serves one call of a flow: checks and reads the request, asks the context provider, then runs
+/// the flow and answers `{"result": …}` or a stream of frames.
+///
+/// Every refusal before the run is a Genkit error body with its HTTP status; nothing about the
+/// request's shape produces a 500.
+struct FlowCallHandler: Sendable {
+  let options: FlowRouteOptions
+
+  func respond(to request: Request, action: AnyAction) async -> Response {
+    let input: JSONValue
+    let context: ActionContext?
+    do {
+      try FlowRequestParser.checkContentType(request.headers[.contentType])
+      let body = try await Self.readBody(request, limit: options.effectiveBodyLimit)
+      input = try FlowRequestParser.input(fromBody: body.readableBytesView)
+      context = try await resolveContext(request, input: input)
+    } catch let refusal as FlowRequestError {
+      return FlowResponses.refusal(refusal)
+    } catch {
+      return FlowResponses.error(HTTPErrorBody(FlowError(wrapping: error)))
+    }
+    let streaming = FlowRequestParser.wantsStream(
+      accept: request.headers[.accept], streamQuery: request.uri.queryParameters.get("stream"))
+    if streaming { return await stream(action, input: input, context: context, request: request) }
+    return await run(action, input: input, context: context)
+  }
+
+  /// Runs the flow and answers with its result or its error.
+  func run(_ action: AnyAction, input: JSONValue, context: ActionContext?) async -> Response {
+    let trace = Mutex<TraceIds?>(nil)
+    let options = ActionRunOptions(
+      context: context,
+      onTraceStarted: { traceId, spanId in trace.withLock { $0 = TraceIds(traceId: traceId, spanId: spanId) } })
+    do {
+      let result = try await action.run(input, options: options)
+      return FlowResponses.result(result.result, trace: TraceIds(traceId: result.traceId, spanId: result.spanId))
+    } catch {
+      return FlowResponses.error(HTTPErrorBody(FlowError(wrapping: error)), trace: trace.withLock { $0 })
+    }
+  }
+
+  /// Starts the flow and answers `200 text/event-stream` once its trace exists; frames follow as
+  /// they are produced.
+  func stream(_ action: AnyAction, input: JSONValue, context: ActionContext?, request: Request) async -> Response {
+    let run = FlowStreamRun(action: action, input: input, context: context)
+    let trace = await run.waitForTrace()
+    var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
+    FlowResponses.addTrace(trace, to: &headers)
+    return Response(
+      status: .ok, headers: headers,
+      body: ResponseBody { writer in try await run.writeFrames(to: &writer, watching: request) })
+  }
+
+  /// The provider's context, or `nil` without a provider.
+  func resolveContext(_ request: Request, input: JSONValue) async throws -> ActionContext? {
+    guard let provider = options.contextProvider else { return nil }
+    var headers: [String: String] = [:]
+    for field in request.headers {
+      let name = field.name.canonicalName
+      headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
+    }
+    let data = FlowRequestData(
+      method: request.method.rawValue, path: request.uri.path, headers: headers, input: input)
+    return try await provider.context(for: data)
+  }
+
+  /// The whole body, refusing more than `limit` bytes (by `Content-Length` before reading).
+  static func readBody(_ request: Request, limit: Int) async throws(FlowRequestError) -> ByteBuffer {
+    if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+      throw .tooLarge(limit: limit)
+    }
+    var collected = ByteBuffer()
+    do {
+      for try await var part in request.body {
+        guard collected.readableBytes + part.readableBytes <= limit else { throw FlowRequestError.tooLarge(limit: limit) }
+        collected.writeBuffer(&part)
+      }
+    } catch let refusal as FlowRequestError {
+      throw refusal
+    } catch {
+      throw FlowRequestError(FlowError(.invalidArgument, "Could not read the request body: \(error)"))
+    }
+    return collected
+  }
+}

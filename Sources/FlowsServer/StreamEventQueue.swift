@@ -1,0 +1,61 @@
+import Synchronization
+
+/// The events of one streaming call, from the flow task to the response writer.
+///
+/// The flow side never waits (`push` is a lock and an append). The writer takes everything that is
+/// buffered at once, so a burst of chunks goes out in one write and one flush while a slow trickle
+/// goes out chunk by chunk as it is produced.
+final class StreamEventQueue: Sendable {
+  private struct State {
+    var buffer: [FlowStreamEvent] = []
+    var finished = false
+    var waiter: CheckedContinuation<Void, Never>?
+  }
+
+  private let state = Mutex(State())
+
+  /// Adds an event (ignored after `finish`).
+  func push(_ event: FlowStreamEvent) {
+    let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
+      guard !s.finished else { return nil }
+      s.buffer.append(event)
+      defer { s.waiter = nil }
+      return s.waiter
+    }
+    waiter?.resume()
+  }
+
+  /// Ends the queue; the writer drains what is left, then sees the end.
+  func finish() {
+    let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
+      s.finished = true
+      defer { s.waiter = nil }
+      return s.waiter
+    }
+    waiter?.resume()
+  }
+
+  /// Waits for at least one event and takes all buffered events; `nil` once finished and drained.
+  /// One consumer at a time.
+  func next() async -> [FlowStreamEvent]? {
+    while true {
+      let taken: [FlowStreamEvent]?? = state.withLock { s in
+        if !s.buffer.isEmpty {
+          let batch = s.buffer
+          s.buffer = []
+          return .some(batch)
+        }
+        return s.finished ? .some(nil) : nil
+      }
+      if let taken { return taken }
+      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let ready = state.withLock { s in
+          if !s.buffer.isEmpty || s.finished { return true }
+          s.waiter = continuation
+          return false
+        }
+        if ready { continuation.resume() }
+      }
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import AsyncHTTPClient
+import Flows
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The exporter's mutable settings and counters, shared by the exporter and its pump.
+final class TelemetryExportShared: Sendable {
+  struct Settings {
+    var serverURL: String?
+    var pinned: Bool
+    var realtime: Bool
+  }
+
+  struct Stats {
+    var postedDocuments = 0
+    var postedSpans = 0
+    var failedPosts = 0
+    var droppedSpans = 0
+    var lastError: String?
+  }
+
+  let settings: Mutex<Settings>
+  let stats = Mutex(Stats())
+
+  init(_ configuration: TelemetryExporterConfiguration) {
+    settings = Mutex(
+      Settings(
+        serverURL: configuration.serverURL, pinned: configuration.serverURLIsPinned,
+        realtime: configuration.realtime))
+  }
+}
+
+/// Takes buffered events and POSTs them, one caller at a time (so documents go out in order and
+/// `flush` knows that everything taken before it has been sent).
+actor TelemetryExportPump {
+  let subscription: EventSubscription
+  let shared: TelemetryExportShared
+  let client: HTTPClient
+  let timeout: Duration
+  let logger: Logger
+  private var busy = false
+  private var waiters: [CheckedContinuation<Void, Never>] = []
+
+  init(
+    subscription: EventSubscription, shared: TelemetryExportShared, client: HTTPClient, timeout: Duration,
+    logger: Logger
+  ) {
+    self.subscription = subscription
+    self.shared = shared
+    self.client = client
+    self.timeout = timeout
+    self.logger = logger
+  }
+
+  /// Exports everything buffered now. Returns once it has been posted (or the posts failed).
+  func pump() async {
+    while busy {
+      await withCheckedContinuation { waiters.append($0) }
+    }
+    busy = true
+    defer {
+      busy = false
+      if !waiters.isEmpty { waiters.removeFirst().resume() }
+    }
+    let events = subscription.drain()
+    guard !events.isEmpty else { return }
+    let settings = shared.settings.withLock { $0 }
+    let documents = TelemetryExportBatch.documents(events, realtime: settings.realtime)
+    guard let base = settings.serverURL else {
+      let dropped = documents.reduce(0) { $0 + $1.spans.count }
+      shared.stats.withLock { $0.droppedSpans += dropped }
+      return
+    }
+    let url = Self.tracesURL(base)
+    for document in documents {
+      await post(document, to: url)
+    }
+  }
+
+  /// `<base>/api/traces`, without doubling a trailing slash.
+  static func tracesURL(_ base: String) -> String {
+    var base = base
+    while base.hasSuffix("/") { base.removeLast() }
+    return base + "/api/traces"
+  }
+
+  private func post(_ document: TraceData, to url: String) async {
+    var request = HTTPClientRequest(url: url)
+    request.method = .POST
+    request.headers.add(name: "Content-Type", value: "application/json")
+    request.body = .bytes(ByteBuffer(bytes: document.json.serializedBytes()))
+    do {
+      let response = try await client.execute(request, timeout: TimeAmount(timeout))
+      // Read (and discard) the answer so the connection can be reused.
+      _ = try await response.body.collect(upTo: 1 << 20)
+      guard (200..<300).contains(Int(response.status.code)) else {
+        record(failure: "POST \(url) answered \(response.status.code) for trace \(document.traceId)")
+        return
+      }
+      shared.stats.withLock { stats in
+        stats.postedDocuments += 1
+        stats.postedSpans += document.spans.count
+      }
+    } catch {
+      record(failure: "POST \(url) failed for trace \(document.traceId): \(error)")
+    }
+  }
+
+  private func record(failure message: String) {
+    logger.warning("telemetry export: \(message)")
+    shared.stats.withLock { stats in
+      stats.failedPosts += 1
+      stats.lastError = message
+    }
+  }
+}
+
+extension TimeAmount {
+  /// A NIO time amount from a Swift duration (sub-nanosecond parts dropped).
+  init(_ duration: Duration) {
+    let (seconds, attoseconds) = duration.components
+    self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+  }
+}

@@ -1,0 +1,1 @@
+// Compatibility tests against the Python Genkit peer.
