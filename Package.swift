@@ -20,6 +20,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     .target(name: "Flows"),
@@ -27,7 +29,7 @@ let package = Package(
     .target(
       name: "FlowsOpenAI",
       dependencies: [
-        "Flows", "FlowsAI", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        "Flows", "FlowsAI", "FlowsClient", .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
       ]
@@ -42,7 +44,8 @@ let package = Package(
       name: "FlowsClient",
       dependencies: [
         "Flows", .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
       ]
     ),
     .target(
@@ -51,6 +54,7 @@ let package = Package(
         "Flows", "TraceStore", "FlowsClient", .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .target(
@@ -58,6 +62,7 @@ let package = Package(
       dependencies: [
         "Flows", "FlowsAI", "FlowsOpenAI", "TraceStore", "FlowscopeTUI", "FlowsServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]
     ),
     .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
@@ -84,7 +89,7 @@ let package = Package(
       exclude: ["Fixtures"]
     ),
     .testTarget(name: "TraceStoreTests", dependencies: ["TraceStore", "Flows"]),
-    .testTarget(name: "FlowscopeCLITests", dependencies: ["FlowscopeCLI", "flowscope"]),
+    .testTarget(name: "FlowscopeCLITests", dependencies: ["FlowscopeCLI", "flowscope", "FlowsClient", "Flows"]),
     .testTarget(name: "FlowscopeEndToEndTests", dependencies: ["flowscope"]),
     .testTarget(
       name: "PeerCompatibilityTests",
@@ -108,6 +113,8 @@ let package = Package(
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]
     ),
     .testTarget(

@@ -30,8 +30,12 @@ public struct FlowClient: Sendable {
 
   /// A client for the flows served under `baseURL` (for example `http://127.0.0.1:3400` or
   /// `https://example.com/api/`).
+  ///
+  /// The default `httpClient` is `FlowClient.defaultHTTPClient`. `HTTPClient.shared` works too,
+  /// but it retries a refused connection until its 90-second connect timeout, so an unreachable
+  /// server then fails with `DEADLINE_EXCEEDED` after `timeout` instead of `UNAVAILABLE` at once.
   public init(
-    baseURL: String, httpClient: HTTPClient = .shared, headers: [String: String] = [:],
+    baseURL: String, httpClient: HTTPClient = FlowClient.defaultHTTPClient, headers: [String: String] = [:],
     timeout: Duration = .seconds(300)
   ) {
     self.baseURL = baseURL
@@ -39,6 +43,20 @@ public struct FlowClient: Sendable {
     self.headers = headers
     self.timeout = timeout
   }
+
+  /// A process-wide HTTP client suited to flow servers (never shut down): a refused connection
+  /// fails at once instead of being retried, connecting times out after 10 s, redirects are
+  /// followed (at most 5), and there is no read timeout (a flow may work for a long time before
+  /// its first byte; each call's `timeout` bounds it instead).
+  public static let defaultHTTPClient: HTTPClient = {
+    var pool = HTTPClient.Configuration.ConnectionPool()
+    pool.retryConnectionEstablishment = false
+    let configuration = HTTPClient.Configuration(
+      redirectConfiguration: .follow(max: 5, allowCycles: false),
+      timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10)),
+      connectionPool: pool)
+    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+  }()
 
   /// The URL a flow is served at: the base URL, a `/`, and the flow name (percent-encoded where
   /// it is not a valid path).
@@ -54,7 +72,7 @@ public struct FlowClient: Sendable {
   ///   after `timeout`; `CancellationError` when the calling task is cancelled.
   public func run(flow: String, input: JSONValue, headers: [String: String] = [:]) async throws -> FlowRunResult {
     let request = FlowRequest(
-      url: url(for: flow), input: input, headers: self.headers.merging(headers) { _, call in call }, streaming: false)
+      url: url(for: flow), input: input, clientHeaders: self.headers, callHeaders: headers, streaming: false)
     let exchange = FlowExchange(httpClient: httpClient, request: request, timeout: timeout)
     return try await exchange.withDeadline { try await exchange.run() }
   }
@@ -67,7 +85,7 @@ public struct FlowClient: Sendable {
   /// iteration before the end, or dropping the stream closes the request.
   public func stream(flow: String, input: JSONValue, headers: [String: String] = [:]) -> FlowClientStream {
     let request = FlowRequest(
-      url: url(for: flow), input: input, headers: self.headers.merging(headers) { _, call in call }, streaming: true)
+      url: url(for: flow), input: input, clientHeaders: self.headers, callHeaders: headers, streaming: true)
     let exchange = FlowExchange(httpClient: httpClient, request: request, timeout: timeout)
     let call = FlowStreamCall { call in
       do {

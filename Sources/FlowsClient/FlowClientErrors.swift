@@ -55,10 +55,10 @@ enum FlowClientErrors {
   /// response normally.
   static func streamEndedEarly(url: String, chunks: Int, lostConnection: String?, traceId: String?) -> FlowError {
     let received = chunks == 1 ? "1 chunk" : "\(chunks) chunks"
-    let how = lostConnection.map { "the connection was lost (\($0))" } ?? "the server ended the response"
+    let how =
+      lostConnection.map { "the connection to \(url) was lost (\($0))" } ?? "\(url) ended the response"
     var error = FlowError(
-      lostConnection == nil ? .internal : .unavailable,
-      "the flow stream from \(url) ended before the result: \(how) after \(received)")
+      lostConnection == nil ? .internal : .unavailable, "stream ended before the result: \(how) after \(received)")
     error.traceId = traceId
     return error
   }

@@ -11,7 +11,9 @@ import Flows
 /// its end (`break`), or dropping every copy of the stream and its iterators before the result
 /// cancels the call and closes the request.
 public struct FlowClientStream: AsyncSequence, Sendable {
+  /// A chunk the flow sent (the `message` of a frame).
   public typealias Element = JSONValue
+  /// The stream fails with a `FlowError`, or `CancellationError`.
   public typealias Failure = any Error
 
   /// The flow's URL.

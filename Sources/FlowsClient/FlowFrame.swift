@@ -45,5 +45,6 @@ public struct FlowFrameTooLarge: Error, Sendable, Equatable, CustomStringConvert
   /// The error for this limit.
   public init(limit: Int) { self.limit = limit }
 
+  /// `a stream frame is larger than <limit> bytes`.
   public var description: String { "a stream frame is larger than \(limit) bytes" }
 }

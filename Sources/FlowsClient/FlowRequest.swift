@@ -6,27 +6,32 @@ import NIOCore
 struct FlowRequest: Sendable {
   let url: String
   let body: ByteBuffer
-  let headers: [String: String]
+  /// Extra headers in the order they are applied (later ones replace earlier ones of the same
+  /// name, whatever the case).
+  let headers: [(name: String, value: String)]
   let streaming: Bool
 
-  init(url: String, input: JSONValue, headers: [String: String], streaming: Bool) {
+  /// A request with `clientHeaders`, then `callHeaders` (which win).
+  init(
+    url: String, input: JSONValue, clientHeaders: [String: String], callHeaders: [String: String], streaming: Bool
+  ) {
     self.url = url
     let envelope: JSONValue = ["data": input]
     self.body = ByteBuffer(bytes: envelope.serializedBytes())
-    self.headers = headers
+    self.headers =
+      clientHeaders.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+      + callHeaders.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     self.streaming = streaming
   }
 
-  /// The request to send. The caller's headers replace the defaults of the same name.
+  /// The request to send. The extra headers replace the defaults of the same name.
   func make() -> HTTPClientRequest {
     var request = HTTPClientRequest(url: url)
     request.method = .POST
     request.headers.add(name: "Content-Type", value: "application/json")
     request.headers.add(name: "Accept", value: streaming ? "text/event-stream" : "application/json")
     request.headers.add(name: "User-Agent", value: "flowscope")
-    for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
-      request.headers.replaceOrAdd(name: name, value: value)
-    }
+    for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
     request.body = .bytes(body)
     return request
   }
@@ -55,7 +60,8 @@ struct FlowRequest: Sendable {
   /// RFC 3986 `pchar` bytes plus `/`.
   private static func isPathByte(_ byte: UInt8) -> Bool {
     switch byte {
-    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+      UInt8(ascii: "0")...UInt8(ascii: "9"):
       return true
     default:
       return "-._~!$&'()*+,;=:@/".utf8.contains(byte)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Flows
+import FlowsClient
 import Foundation
 import NIOCore
 import NIOPosix
@@ -74,7 +75,7 @@ enum OpenAIErrorMapper {
         break
       }
     }
-    if let reason = connectionFailureReason(error) { return unreachable(baseURL, reason: reason) }
+    if let reason = ConnectionFailure.reason(for: error) { return unreachable(baseURL, reason: reason) }
     if duringStream {
       return FlowError(.unavailable, "model stream ended early: the connection to \(baseURL) failed (\(error))")
     }
@@ -97,28 +98,6 @@ enum OpenAIErrorMapper {
 
   static func unreachable(_ baseURL: String, reason: String) -> FlowError {
     FlowError(.unavailable, "cannot reach the model server at \(baseURL): \(reason)")
-  }
-
-  /// A description when `error` means the server could not be connected to.
-  static func connectionFailureReason(_ error: any Error) -> String? {
-    if let connection = error as? NIOConnectionError {
-      let reasons = connection.connectionErrors.compactMap { connectionFailureReason($0.error) }
-      if let first = reasons.first { return first }
-      if let dns = connection.dnsAError ?? connection.dnsAAAAError { return "host lookup failed (\(dns))" }
-      return "connection failed"
-    }
-    if let io = error as? IOError {
-      switch io.errnoCode {
-      case ECONNREFUSED: return "connection refused"
-      case EHOSTUNREACH: return "host unreachable"
-      case ENETUNREACH: return "network unreachable"
-      case ETIMEDOUT: return "connection timed out"
-      case ECONNRESET: return "connection reset"
-      default: return nil
-      }
-    }
-    if let channel = error as? ChannelError, case .connectTimeout = channel { return "connection timed out" }
-    return nil
   }
 
   /// At most `excerptLimit` characters of `text`, on one line.

@@ -20,6 +20,7 @@ public struct APIKeyContextProvider: ContextProvider {
     self.isAllowed = isAllowed
   }
 
+  /// `{"auth": {"apiKey": …}}` for an accepted key; throws 401/403 otherwise.
   public func context(for request: FlowRequestData) async throws -> ActionContext {
     guard let header = request.header("authorization"), !header.isEmpty else {
       throw FlowError(.unauthenticated, "Unauthenticated")

@@ -55,6 +55,7 @@ public struct ClosureContextProvider: ContextProvider {
     self.body = body
   }
 
+  /// Runs the closure.
   public func context(for request: FlowRequestData) async throws -> ActionContext {
     try await body(request)
   }

@@ -33,15 +33,20 @@ public struct FlowCORSMiddleware<Context: RequestContext>: RouterMiddleware {
       allowOrigin: options.allowedOrigins.contains("*") ? .all : .originBased,
       allowHeaders: [.accept, .authorization, .contentType, .origin],
       allowMethods: [.post, .options],
-      exposedHeaders: [FlowHeaders.traceId.rawName, FlowHeaders.spanId.rawName])
+      exposedHeaders: [FlowHeaders.exposedToScripts])
   }
 
+  /// Adds CORS headers for allowed origins (answering their preflights); passes other requests on.
   public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
     async throws -> Response
   {
     guard let origin = request.headers[.origin], options.allows(origin) else {
       return try await next(request, context)
     }
-    return try await cors.handle(request, context: context, next: next)
+    var response = try await cors.handle(request, context: context, next: next)
+    // Hummingbird sends Access-Control-Expose-Headers on preflights only; browsers read it on the
+    // actual response, so scripts can see the trace id.
+    if request.method != .options { response.headers[.accessControlExposeHeaders] = FlowHeaders.exposedToScripts }
+    return response
   }
 }

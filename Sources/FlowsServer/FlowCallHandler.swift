@@ -12,11 +12,12 @@ struct FlowCallHandler: Sendable {
   let options: FlowRouteOptions
 
   func respond(to request: Request, action: AnyAction) async -> Response {
+    var request = request
     let input: JSONValue
     let context: ActionContext?
     do {
       try FlowRequestParser.checkContentType(request.headers[.contentType])
-      let body = try await Self.readBody(request, limit: options.effectiveBodyLimit)
+      let body = try await Self.collectBody(of: &request, limit: options.effectiveBodyLimit)
       input = try FlowRequestParser.input(fromBody: body.readableBytesView)
       context = try await resolveContext(request, input: input)
     } catch let refusal as FlowRequestError {
@@ -49,7 +50,9 @@ struct FlowCallHandler: Sendable {
   func stream(_ action: AnyAction, input: JSONValue, context: ActionContext?, request: Request) async -> Response {
     let run = FlowStreamRun(action: action, input: input, context: context)
     let trace = await run.waitForTrace()
-    var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
+    // The connection is watched for a client close during the stream, which ends it afterwards:
+    // say so, so clients do not reuse it.
+    var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache", .connection: "close"]
     FlowResponses.addTrace(trace, to: &headers)
     return Response(
       status: .ok, headers: headers,
@@ -69,15 +72,19 @@ struct FlowCallHandler: Sendable {
     return try await provider.context(for: data)
   }
 
-  /// The whole body, refusing more than `limit` bytes (by `Content-Length` before reading).
-  static func readBody(_ request: Request, limit: Int) async throws(FlowRequestError) -> ByteBuffer {
+  /// Reads the whole body, refusing more than `limit` bytes (by `Content-Length` before reading),
+  /// and keeps it in `request` so the connection can still be watched for a close while streaming
+  /// (`RequestBody.consumeWithInboundCloseHandler` needs the body in the request, not consumed).
+  static func collectBody(of request: inout Request, limit: Int) async throws(FlowRequestError) -> ByteBuffer {
     if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
       throw .tooLarge(limit: limit)
     }
     var collected = ByteBuffer()
     do {
       for try await var part in request.body {
-        guard collected.readableBytes + part.readableBytes <= limit else { throw FlowRequestError.tooLarge(limit: limit) }
+        guard collected.readableBytes + part.readableBytes <= limit else {
+          throw FlowRequestError.tooLarge(limit: limit)
+        }
         collected.writeBuffer(&part)
       }
     } catch let refusal as FlowRequestError {
@@ -85,6 +92,7 @@ struct FlowCallHandler: Sendable {
     } catch {
       throw FlowRequestError(FlowError(.invalidArgument, "Could not read the request body: \(error)"))
     }
+    request.body = RequestBody(buffer: collected)
     return collected
   }
 }

@@ -8,6 +8,8 @@ enum FlowHeaders {
   static let traceId = name("X-Genkit-Trace-Id")
   /// The run's root span id (16 hex characters).
   static let spanId = name("X-Genkit-Span-Id")
+  /// The headers browsers may show to scripts (CORS `Access-Control-Expose-Headers`).
+  static let exposedToScripts = [traceId.rawName, spanId.rawName].joined(separator: ", ")
   /// `Allow`, on 405 responses.
   static let allow = name("Allow")
 
@@ -50,7 +52,8 @@ enum FlowResponses {
     var headers: HTTPFields = [.contentType: "application/json"]
     addTrace(trace, to: &headers)
     return Response(
-      status: httpStatus(status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serializedBytes())))
+      status: httpStatus(status), headers: headers,
+      body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serializedBytes())))
   }
 
   /// Sets the trace headers.

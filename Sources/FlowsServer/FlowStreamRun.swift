@@ -63,7 +63,8 @@ final class FlowStreamRun: Sendable {
   }
 
   /// Writes every frame to `writer` as it is produced, then ends the body. The flow is cancelled
-  /// if the client closes the connection or a write fails.
+  /// if the client closes the connection or a write fails. `request` must hold its collected
+  /// body (see `FlowCallHandler.collectBody`); the connection is closed after the response.
   func writeFrames(to writer: inout any ResponseBodyWriter, watching request: Request) async throws {
     try await request.body.consumeWithInboundCloseHandler { _ in
       try await withTaskCancellationHandler {

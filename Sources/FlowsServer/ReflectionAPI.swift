@@ -26,10 +26,13 @@ extension RouterMethods {
   @discardableResult
   public func addReflectionAPI(runtime: FlowRuntime, state: ReflectionState = ReflectionState()) -> ReflectionState {
     let routes = ReflectionRoutes(runtime: runtime, state: state)
-    let group = self.group().add(middleware: ReflectionVersionMiddleware<Context>(version: ReflectionVersion.genkitVersion))
+    let group = self.group().add(
+      middleware: ReflectionVersionMiddleware<Context>(version: ReflectionVersion.genkitVersion))
     group.get("/api/__health") { request, _ in routes.health(request) }
     group.get("/api/actions") { _, _ in routes.actions() }
-    group.post("/api/runAction") { request, _ in await ReflectionRunAction(runtime: runtime, state: state).respond(to: request) }
+    group.post("/api/runAction") { request, _ in
+      await ReflectionRunAction(runtime: runtime, state: state).respond(to: request)
+    }
     group.post("/api/cancelAction") { request, _ in await routes.cancel(request) }
     group.post("/api/notify") { request, _ in await routes.notify(request) }
     group.get("/api/envs") { _, _ in ReflectionHTTP.json(.array(state.environments.map { .string($0) })) }

@@ -44,7 +44,8 @@ struct ReflectionRunAction {
       return ReflectionHTTP.json(ReflectionErrorBody.simple(.invalidArgument, "\(error)"), status: .badRequest)
     }
     guard let action = runtime.registry.action(forKey: body.key) else {
-      return ReflectionHTTP.json(ReflectionErrorBody.simple(.notFound, "action \(body.key) not found"), status: .notFound)
+      return ReflectionHTTP.json(
+        ReflectionErrorBody.simple(.notFound, "action \(body.key) not found"), status: .notFound)
     }
 
     let (output, outputSink) = AsyncStream<Output>.makeStream()

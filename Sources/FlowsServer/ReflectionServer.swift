@@ -105,6 +105,8 @@ public final class ReflectionServer: Service, Sendable {
 
   private func serve(port: Int, firstChoice: Int) async throws {
     let router = Router()
+    // Router-wide too, so that 404s for unknown paths carry the version header as well.
+    router.add(middleware: ReflectionVersionMiddleware(version: ReflectionVersion.genkitVersion))
     router.addReflectionAPI(runtime: runtime, state: state)
     let app = Application(
       router: router, configuration: ApplicationConfiguration(address: .hostname(bindHost, port: port)),
@@ -136,7 +138,11 @@ public final class ReflectionServer: Service, Sendable {
   }
 
   private func unregister() {
-    guard let path = registration.withLock({ path in defer { path = nil }; return path }) else { return }
+    guard
+      let path = registration.withLock({ path in
+        defer { path = nil }; return path
+      })
+    else { return }
     RuntimeFile.remove(at: path)
   }
 

@@ -15,8 +15,9 @@ public struct TelemetryAPIOptions: Sendable {
   public var maxBodySize: Int
 
   /// Options.
-  public init(includesHealthCheck: Bool = true, keepAliveInterval: Duration = .seconds(15), maxBodySize: Int = 100 << 20)
-  {
+  public init(
+    includesHealthCheck: Bool = true, keepAliveInterval: Duration = .seconds(15), maxBodySize: Int = 100 << 20
+  ) {
     self.includesHealthCheck = includesHealthCheck
     self.keepAliveInterval = keepAliveInterval
     self.maxBodySize = maxBodySize
@@ -35,6 +36,7 @@ extension RouterMethods {
   /// | `GET /api/traces/:traceId` | the full `TraceData`; 404 `{"code":5,…}` when unknown (Genkit sends an empty 200) |
   /// | `GET /api/traces/:traceId/stream` | SSE: snapshot, then `span_start`/`span_end` events until the root span ends |
   /// | `POST /api/traces` | ingests a (partial) `TraceData`, merged by span id; `200 OK`; malformed 400 |
+  /// | `POST /api/otlp[/v1/traces\|logs\|metrics]` | `200 {}`, ignored (not converted) |
   ///
   /// Trace ids in paths must not be empty, `.`, `..`, or contain `/`, `\` or NUL (400).
   /// Ingested spans are also published on `bus` as `.spanReceived`, which is what live streams
@@ -42,8 +44,9 @@ extension RouterMethods {
   /// live too. Without a bus the routes use a private one.
   ///
   /// Errors of the store answer 500 `{"code": 13, "message": …, "details": {"stack": …}}`, as Genkit's.
-  public func addTelemetryAPI(store: TraceStore, bus: EventBus? = nil, options: TelemetryAPIOptions = TelemetryAPIOptions())
-  {
+  public func addTelemetryAPI(
+    store: TraceStore, bus: EventBus? = nil, options: TelemetryAPIOptions = TelemetryAPIOptions()
+  ) {
     let routes = TelemetryRoutes(store: store, bus: bus ?? EventBus(), options: options)
     if options.includesHealthCheck {
       get("/api/__health") { _, _ in ReflectionHTTP.text("OK") }
@@ -52,6 +55,9 @@ extension RouterMethods {
     post("/api/traces") { request, _ in await routes.ingest(request) }
     get("/api/traces/:traceId") { _, context in routes.trace(context.parameters.get("traceId")) }
     get("/api/traces/:traceId/stream") { _, context in routes.stream(context.parameters.get("traceId")) }
+    for path in ["/api/otlp", "/api/otlp/v1/traces", "/api/otlp/v1/logs", "/api/otlp/v1/metrics"] {
+      post(RouterPath(path)) { request, _ in await routes.ignoreOTLP(request) }
+    }
   }
 }
 
@@ -103,7 +109,8 @@ struct TelemetryRoutes: Sendable {
   func stream(_ rawId: String?) -> Response {
     switch TelemetryTraceId.validate(rawId) {
     case .success(let traceId):
-      return TelemetryTraceStream(store: store, bus: bus, keepAlive: options.keepAliveInterval).respond(traceId: traceId)
+      return TelemetryTraceStream(store: store, bus: bus, keepAlive: options.keepAliveInterval).respond(
+        traceId: traceId)
     case .failure(let error):
       return Self.failure(.invalidArgument, error.description, status: .badRequest)
     }
@@ -125,6 +132,13 @@ struct TelemetryRoutes: Sendable {
     } catch {
       return Self.failure(.internal, "\(error)", status: .internalServerError)
     }
+  }
+
+  /// `POST /api/otlp[/v1/…]`: accepted and ignored (`{}`), so runtimes that also post OTLP logs
+  /// there (the Python one does) get no errors. OTLP spans are not converted.
+  func ignoreOTLP(_ request: Request) async -> Response {
+    _ = try? await request.body.collect(upTo: options.maxBodySize)
+    return ReflectionHTTP.json([:])
   }
 
   /// A Genkit `Status` error body `{"code": …, "message": …, "details": {"stack": …}}`.

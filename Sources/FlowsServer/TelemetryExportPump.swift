@@ -42,6 +42,10 @@ actor TelemetryExportPump {
   let logger: Logger
   private var busy = false
   private var waiters: [CheckedContinuation<Void, Never>] = []
+  /// After a POST that could not reach the server, documents are dropped until then, so an
+  /// unreachable server costs one timeout per pause instead of one per document.
+  private var pausedUntil: ContinuousClock.Instant?
+  static let pauseAfterFailure: Duration = .seconds(2)
 
   init(
     subscription: EventSubscription, shared: TelemetryExportShared, client: HTTPClient, timeout: Duration,
@@ -75,7 +79,12 @@ actor TelemetryExportPump {
     }
     let url = Self.tracesURL(base)
     for document in documents {
-      await post(document, to: url)
+      if let pausedUntil, ContinuousClock.now < pausedUntil {
+        shared.stats.withLock { $0.droppedSpans += document.spans.count }
+        continue
+      }
+      pausedUntil = nil
+      if await !post(document, to: url) { pausedUntil = ContinuousClock.now + Self.pauseAfterFailure }
     }
   }
 
@@ -86,7 +95,9 @@ actor TelemetryExportPump {
     return base + "/api/traces"
   }
 
-  private func post(_ document: TraceData, to url: String) async {
+  /// Posts one document; returns false when the server could not be reached (an HTTP error
+  /// status is logged and counted but does not pause the export).
+  private func post(_ document: TraceData, to url: String) async -> Bool {
     var request = HTTPClientRequest(url: url)
     request.method = .POST
     request.headers.add(name: "Content-Type", value: "application/json")
@@ -97,14 +108,16 @@ actor TelemetryExportPump {
       _ = try await response.body.collect(upTo: 1 << 20)
       guard (200..<300).contains(Int(response.status.code)) else {
         record(failure: "POST \(url) answered \(response.status.code) for trace \(document.traceId)")
-        return
+        return true
       }
       shared.stats.withLock { stats in
         stats.postedDocuments += 1
         stats.postedSpans += document.spans.count
       }
+      return true
     } catch {
       record(failure: "POST \(url) failed for trace \(document.traceId): \(error)")
+      return false
     }
   }
 

@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// It subscribes to the event bus (publishing never waits for it) and posts from a background
 /// task: spans when they end, and also when they start if realtime export is on
 /// (`GENKIT_ENABLE_REALTIME_TELEMETRY=true`). Whatever piled up while a POST was in flight goes
-/// out in the next batch. Failures are logged and counted, never thrown. Without a URL (no
+/// out in the next batch. Failures are logged and counted, never thrown; after one that could not
+/// reach the server, export pauses briefly (dropping spans). Without a URL (no
 /// `GENKIT_TELEMETRY_SERVER` and no `/api/notify` yet) spans are dropped.
 ///
 /// ```swift
@@ -102,7 +103,7 @@ public final class TelemetryExporter: Service, Sendable {
   public var postedSpanCount: Int { shared.stats.withLock { $0.postedSpans } }
   /// POSTs that failed or were answered with a non-2xx status.
   public var failedPostCount: Int { shared.stats.withLock { $0.failedPosts } }
-  /// Span copies dropped because no URL was configured.
+  /// Span copies dropped because no URL was configured or the server was unreachable.
   public var droppedSpanCount: Int { shared.stats.withLock { $0.droppedSpans } }
   /// The last failure, if any.
   public var lastError: String? { shared.stats.withLock { $0.lastError } }

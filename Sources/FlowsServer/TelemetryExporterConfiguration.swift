@@ -8,13 +8,15 @@ public struct TelemetryExporterConfiguration: Sendable, Equatable {
   public var serverURLIsPinned: Bool
   /// Export spans when they start (with `endTime` 0) as well as when they end.
   public var realtime: Bool
-  /// How long one POST may take before it is abandoned (and logged).
+  /// How long one POST may take before it is abandoned (and logged). After a POST that cannot
+  /// reach the server, export pauses for 2 s (spans meanwhile are dropped and counted), so a
+  /// dead server never holds up shutdown for more than about one timeout.
   public var requestTimeout: Duration
 
   /// A configuration.
   public init(
     serverURL: String? = nil, serverURLIsPinned: Bool = false, realtime: Bool = false,
-    requestTimeout: Duration = .seconds(10)
+    requestTimeout: Duration = .seconds(5)
   ) {
     self.serverURL = serverURL
     self.serverURLIsPinned = serverURLIsPinned

@@ -80,7 +80,8 @@ public struct TelemetryTraceFilter: Sendable, Equatable {
       for (field, value) in fields.entries {
         guard Self.isKnownField(field) else {
           throw TelemetryFilterError(
-            description: "unknown filter field '\(field)' (expected id, type, name, start, end, status, sessionId or genkitx:*)"
+            description:
+              "unknown filter field '\(field)' (expected id, type, name, start, end, status, sessionId or genkitx:*)"
           )
         }
         conditions.append(Condition(op, field, try Self.values(value, for: op, field: field)))

@@ -199,33 +199,9 @@ private final class StubHandler: ChannelInboundHandler {
       headers.add(name: "Content-Type", value: contentType)
       let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)
       context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
-      let channel = context.channel
-      Task { await Self.run(steps, end: end, on: channel) }
+      startStreaming(steps, end: end, on: context.channel)
     case .hang:
       break
-    }
-  }
-
-  /// Runs the steps of a streamed response, writing through the channel from outside the loop.
-  private static func run(_ steps: [StreamStep], end: StreamEnd, on channel: any Channel) async {
-    do {
-      for step in steps {
-        switch step {
-        case .send(let text):
-          try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: text))))
-        case .pause(let duration):
-          try await Task.sleep(for: duration)
-        case .wait(let signal):
-          await signal.wait()
-        }
-      }
-      switch end {
-      case .finish: try await channel.writeAndFlush(HTTPServerResponsePart.end(nil))
-      case .disconnect: try await channel.close()
-      case .hold: break
-      }
-    } catch {
-      // The client went away: nothing more to write.
     }
   }
 
@@ -240,5 +216,33 @@ private final class StubHandler: ChannelInboundHandler {
     context.write(wrapOutboundOut(.head(head)), promise: nil)
     context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
     context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+  }
+}
+
+/// Runs the steps of a streamed response in a task, writing through the channel from outside the
+/// event loop.
+private func startStreaming(_ steps: [StreamStep], end: StreamEnd, on channel: any Channel) {
+  Task { await runSteps(steps, end: end, on: channel) }
+}
+
+private func runSteps(_ steps: [StreamStep], end: StreamEnd, on channel: any Channel) async {
+  do {
+    for step in steps {
+      switch step {
+      case .send(let text):
+        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: text))))
+      case .pause(let duration):
+        try await Task.sleep(for: duration)
+      case .wait(let signal):
+        await signal.wait()
+      }
+    }
+    switch end {
+    case .finish: try await channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+    case .disconnect: try await channel.close()
+    case .hold: break
+    }
+  } catch {
+    // The client went away: nothing more to write.
   }
 }

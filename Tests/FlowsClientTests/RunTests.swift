@@ -47,7 +47,7 @@ struct RunTests {
   @Test func clientAndCallHeadersAreSentAndTheCallsWin() async throws {
     try await withStub(.json(#"{"result":1}"#)) { server in
       let client = makeClient(server, headers: ["Authorization": "Bearer client", "X-Client": "c"])
-      _ = try await client.run(flow: "f", input: 1, headers: ["Authorization": "Bearer call", "X-Call": "d"])
+      _ = try await client.run(flow: "f", input: 1, headers: ["authorization": "Bearer call", "X-Call": "d"])
       let request = try #require(server.requests.first)
       #expect(request.header("authorization") == "Bearer call")
       #expect(request.header("x-client") == "c")

@@ -75,27 +75,34 @@ struct RunningServer: Sendable {
   let port: Int
   var baseURL: String { "http://127.0.0.1:\(port)" }
 
-  /// The Python peer under uvicorn (httptools), on a port the kernel picks (read from uvicorn's
-  /// startup line); `environment` is added to the child's (e.g. `GENKIT_ENV=dev`). Runs in
-  /// `directory`, where Genkit's dev mode writes `.genkit/runtimes/`.
+  /// The Python peer under uvicorn (httptools) on a free loopback port; `environment` is added to
+  /// the child's (e.g. `GENKIT_ENV=dev`). Runs in `directory`, where Genkit's dev mode writes
+  /// `.genkit/runtimes/`. (In dev mode Genkit reconfigures logging and uvicorn's startup line is
+  /// not printed, so the port is chosen here rather than with `--port 0`; a port taken in between is
+  /// retried.)
   static func startPeer(in directory: String, environment extra: [String: String] = [:]) async throws
     -> RunningServer
   {
     let script =
-      #"cd "$1" && exec "$2" peer_app:app --app-dir "$3" --host 127.0.0.1 --port 0 --http httptools "#
+      #"cd "$1" && exec "$2" peer_app:app --app-dir "$3" --host 127.0.0.1 --port "$4" --http httptools "#
       + "--log-level info --no-access-log"
-    let process = try ServerProcess.spawn(
-      name: "peer (uvicorn)", executable: "/bin/sh",
-      arguments: ["-c", script, "sh", directory, PeerInstallation.uvicorn, PeerInstallation.appDirectory],
-      environment: TestEnvironment.base(adding: extra), logPath: directory + "/peer.log")
-    do {
-      let port = try await waitForPort(of: process, matching: /Uvicorn running on http:\/\/127\.0\.0\.1:(\d+)/)
+    var attempt = 0
+    while true {
+      attempt += 1
+      let port = try FreePort.pick()
+      let process = try ServerProcess.spawn(
+        name: "peer (uvicorn)", executable: "/bin/sh",
+        arguments: ["-c", script, "sh", directory, PeerInstallation.uvicorn, PeerInstallation.appDirectory, "\(port)"],
+        environment: TestEnvironment.base(adding: extra), logPath: directory + "/peer-\(attempt).log")
       let server = RunningServer(process: process, port: port)
-      try await server.waitUntilServing()
-      return server
-    } catch {
-      process.terminate()
-      throw error
+      do {
+        try await server.waitUntilServing(timeout: .seconds(60))
+        return server
+      } catch {
+        process.terminate()
+        if attempt < 3, process.log.contains("address already in use") { continue }
+        throw error
+      }
     }
   }
 
@@ -135,8 +142,8 @@ struct RunningServer: Sendable {
   }
 
   /// Polls `POST /trivial {"data":"ready"}` until it answers 200.
-  private func waitUntilServing() async throws {
-    let deadline = ContinuousClock.now + .seconds(30)
+  private func waitUntilServing(timeout: Duration = .seconds(30)) async throws {
+    let deadline = ContinuousClock.now + timeout
     let ready = WireRequest(path: "/trivial", body: #"{"data":"ready"}"#)
     while ContinuousClock.now < deadline {
       if let response = try? await HTTPProbe.send(ready, to: baseURL), response.status == 200 { return }
@@ -145,7 +152,8 @@ struct RunningServer: Sendable {
       }
       try await Task.sleep(for: .milliseconds(50))
     }
-    throw HarnessError(description: "\(process.name) did not answer POST /trivial within 30 s:\n\(process.logTail())")
+    throw HarnessError(
+      description: "\(process.name) did not answer POST /trivial within \(timeout):\n\(process.logTail())")
   }
 
   func stop() { process.terminate() }
@@ -189,10 +197,24 @@ enum HTTPProbe {
   static let client: HTTPClient = {
     var pool = HTTPClient.Configuration.ConnectionPool()
     pool.retryConnectionEstablishment = false
-    let configuration = HTTPClient.Configuration(
+    var configuration = HTTPClient.Configuration(
       timeout: HTTPClient.Configuration.Timeout(connect: .seconds(5)), connectionPool: pool)
+    // A fresh connection per request: both servers close some connections after answering (the peer
+    // after an unhandled 500, ours after every stream), and a reused one would race that close.
+    configuration.maximumUsesPerConnection = 1
     return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
   }()
+
+  /// Sends `request` to `server`; a failure names the case and the server, with its log's tail.
+  static func send(_ request: WireRequest, to server: RunningServer, context: String) async throws -> WireResponse {
+    do {
+      return try await send(request, to: server.baseURL)
+    } catch {
+      throw HarnessError(
+        description:
+          "\(context): \(server.process.name) at \(server.baseURL) failed: \(error)\n\(server.process.logTail())")
+    }
+  }
 
   static func send(_ request: WireRequest, to baseURL: String) async throws -> WireResponse {
     var outgoing = HTTPClientRequest(url: baseURL + request.path)
@@ -204,5 +226,98 @@ enum HTTPProbe {
     return WireResponse(
       status: Int(response.status.code), contentType: response.headers.first(name: "content-type"),
       headers: response.headers.map { ($0.name, $0.value) }, body: String(buffer: buffer))
+  }
+}
+
+/// Free TCP ports on 127.0.0.1.
+enum FreePort {
+  /// A port that was free a moment ago: the kernel's pick when binding port 0 (the socket is closed
+  /// again, so another process may take it first).
+  static func pick() throws -> Int {
+    #if canImport(Darwin)
+      let fd = socket(AF_INET, SOCK_STREAM, 0)
+    #else
+      let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #endif
+    guard fd >= 0 else { throw HarnessError(description: "socket() failed: \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+    }
+    guard bound == 0 else { throw HarnessError(description: "bind() failed: \(String(cString: strerror(errno)))") }
+    let named = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    guard named == 0 else {
+      throw HarnessError(description: "getsockname() failed: \(String(cString: strerror(errno)))")
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+  }
+}
+
+/// Raw HTTP/1.1 over one socket, to see what a server does with the connection after a response.
+enum KeepAliveProbe {
+  /// Sends one request with `Content-Length`, reads the response to its end (a chunked body's last
+  /// chunk, or `Content-Length` bytes), then waits `grace` for the server: true when the connection is
+  /// still open, false when the server closed it.
+  static func staysOpen(port: Int, request: String, grace: Duration = .milliseconds(300)) throws -> Bool {
+    #if canImport(Darwin)
+      let fd = socket(AF_INET, SOCK_STREAM, 0)
+    #else
+      let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #endif
+    guard fd >= 0 else { throw HarnessError(description: "socket() failed") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    guard connected == 0 else {
+      throw HarnessError(description: "connect() failed: \(String(cString: strerror(errno)))")
+    }
+    let bytes = Array(request.utf8)
+    guard send(fd, bytes, bytes.count, 0) == bytes.count else { throw HarnessError(description: "send() failed") }
+
+    var received: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    let deadline = ContinuousClock.now + .seconds(10)
+    while !isComplete(received) {
+      guard ContinuousClock.now < deadline else { throw HarnessError(description: "response did not end in 10 s") }
+      guard wait(fd, milliseconds: 1_000) else { continue }
+      let count = recv(fd, &buffer, buffer.count, 0)
+      if count <= 0 { return false }  // closed before the response ended
+      received += buffer[0..<count]
+    }
+    let milliseconds = Int32(grace.components.seconds * 1000 + grace.components.attoseconds / 1_000_000_000_000_000)
+    guard wait(fd, milliseconds: milliseconds) else { return true }
+    return recv(fd, &buffer, buffer.count, 0) > 0
+  }
+
+  /// True when `fd` is readable (or closed) within `milliseconds`.
+  private static func wait(_ fd: Int32, milliseconds: Int32) -> Bool {
+    var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    return poll(&descriptor, 1, milliseconds) > 0
+  }
+
+  /// Whether `bytes` hold a whole response: headers, then the chunked terminator or the declared length.
+  private static func isComplete(_ bytes: [UInt8]) -> Bool {
+    let text = String(decoding: bytes, as: UTF8.self)
+    guard let headerEnd = text.range(of: "\r\n\r\n") else { return false }
+    let head = text[..<headerEnd.lowerBound].lowercased()
+    if head.contains("transfer-encoding: chunked") { return text.hasSuffix("0\r\n\r\n") }
+    guard let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+      let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+    else { return false }
+    return text.utf8.count - text[..<headerEnd.upperBound].utf8.count >= length
   }
 }

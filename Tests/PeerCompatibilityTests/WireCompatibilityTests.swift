@@ -23,9 +23,9 @@ struct WireCompatibilityTests {
 
     var table = ["case | peer | ours | verdict", "---|---|---|---"]
     for wireCase in WireCases.all {
-      let peerResponse = try await HTTPProbe.send(wireCase.request, to: peer.baseURL)
-      let oursResponse = try await HTTPProbe.send(wireCase.request, to: ours.baseURL)
       let request = "\(wireCase.id): \(wireCase.request)"
+      let peerResponse = try await HTTPProbe.send(wireCase.request, to: peer, context: request)
+      let oursResponse = try await HTTPProbe.send(wireCase.request, to: ours, context: request)
 
       // The peer still answers as captured (otherwise the table below would describe another peer).
       let peerProblems = WireNormalizer.problems(peerResponse, wireCase.peer)
@@ -56,5 +56,34 @@ struct WireCompatibilityTests {
       )
     }
     print(table.joined(separator: "\n"))
+  }
+
+  /// After a streamed response the peer keeps the HTTP/1.1 connection for the next request; we close
+  /// it (without `Connection: close`), so a client that reuses connections has to reconnect. Not a
+  /// deliberate difference: Hummingbird's `consumeWithInboundCloseHandler`, which FlowStreamRun uses
+  /// to cancel the flow when the client goes away, closes the connection when the response ends.
+  @Test("the connection stays open after a streamed response, as with the peer")
+  func keepAliveAfterStream() async throws {
+    let directory = try TestEnvironment.makeDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let peer = try await RunningServer.startPeer(in: directory)
+    defer { peer.stop() }
+    let ours = try await RunningServer.startFlowscope(in: directory)
+    defer { ours.stop() }
+
+    let body = #"{"data":2}"#
+    let stream =
+      "POST /countdown HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+      + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+    let plain =
+      "POST /countdown HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+    #expect(try KeepAliveProbe.staysOpen(port: peer.port, request: stream), "peer closed after a stream")
+    #expect(try KeepAliveProbe.staysOpen(port: peer.port, request: plain), "peer closed after a JSON answer")
+    #expect(try KeepAliveProbe.staysOpen(port: ours.port, request: plain), "we closed after a JSON answer")
+    let oursAfterStream = try KeepAliveProbe.staysOpen(port: ours.port, request: stream)
+    withKnownIssue("flowscope serve closes the connection after every streamed response", isIntermittent: true) {
+      #expect(oursAfterStream, "we closed the connection after a stream")
+    }
   }
 }

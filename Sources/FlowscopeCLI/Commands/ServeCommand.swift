@@ -2,6 +2,7 @@ import ArgumentParser
 import Flows
 import FlowsServer
 import Foundation
+import ServiceLifecycle
 
 /// `flowscope serve`: serves the sample flows over HTTP with Genkit's callable protocol.
 struct ServeCommand: AsyncParsableCommand {
@@ -40,6 +41,14 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(name: .long, help: "Largest accepted request body in bytes (larger: 413).")
   var maxBodyBytes = FlowRouteOptions.defaultBodyLimit
 
+  @Flag(
+    name: .long,
+    help: """
+      Dev mode (also GENKIT_ENV=dev): start Genkit's reflection API on loopback (port 3100 or \
+      GENKIT_REFLECTION_PORT) and register it in .genkit/runtimes, so Genkit's CLI and Developer UI find it.
+      """)
+  var dev = false
+
   @OptionGroup var storeOptions: StoreOptions
 
   @Option(name: .long, help: "Model for the AI sample flows: demo (default), local, or openai/<model>.")
@@ -58,13 +67,35 @@ struct ServeCommand: AsyncParsableCommand {
 
   func run() async throws {
     let environment = try await AppEnvironment.make(databasePath: storeOptions.db, model: try modelOptions())
-    let server = FlowServer(registry: environment.runtime.registry, configuration: serverConfiguration())
-    let flows = environment.runtime.registry.actions(ofType: "flow").map(\.name)
+    let runtime = environment.runtime
+    // Spans go to a Genkit telemetry server when one is configured (GENKIT_TELEMETRY_SERVER, or /api/notify).
+    let exporter = TelemetryExporter(bus: runtime.bus)
+    var services: [any Service] = [exporter]
+    var reflection: ReflectionServer?
+    if dev || ProcessInfo.processInfo.environment["GENKIT_ENV"] == "dev" {
+      let writer = environment.writer
+      let server = ReflectionServer(runtime: runtime, exporter: exporter, flushTraces: { await writer?.flush() })
+      services.append(server)
+      reflection = server
+    }
+    // The trace store's telemetry API (/api/traces…): Genkit runtimes in any language can export here.
+    var routes: [FlowServer.RouteInstaller] = []
+    if let store = environment.store {
+      routes.append { router in router.addTelemetryAPI(store: store, bus: runtime.bus) }
+    }
+    let server = FlowServer(
+      registry: runtime.registry, configuration: serverConfiguration(), routes: routes, services: services)
+    let flows = runtime.registry.actions(ofType: "flow").map(\.name)
     let host = self.host
     let prefix = self.prefix
+    let hasTelemetryAPI = environment.store != nil
     let announcement = Task {
       guard let port = try? await server.waitUntilRunning() else { return }
       Console.out(Self.announcement(host: host, port: port, prefix: prefix, flows: flows))
+      if hasTelemetryAPI { Console.out("Telemetry API: http://\(host):\(port)/api/traces") }
+      if let reflection, let reflectionPort = try? await reflection.waitUntilListening() {
+        Console.out("Reflection API (dev): http://127.0.0.1:\(reflectionPort)/api/__health")
+      }
     }
     do {
       try await server.runService()

@@ -1,0 +1,79 @@
+import Flows
+import FlowsClient
+import Foundation
+import Testing
+
+/// `flowscope serve` as a user runs it: a real process on a free port, called over HTTP, stopped
+/// with SIGINT.
+@Suite("flowscope serve", .serialized)
+struct ServeCommandTests {
+  /// Starts `flowscope serve --port 0` and returns the process, its stdout pipe and the base URL.
+  func startServer(_ harness: CLIHarness, extra: [String] = []) throws -> (Process, Pipe, String) {
+    let out = Pipe()
+    let err = Pipe()
+    let process = harness.process(["serve", "--port", "0", "--db", harness.database] + extra, stdout: out, stderr: err)
+    try process.run()
+    var text = ""
+    let deadline = Date().addingTimeInterval(30)
+    while Date() < deadline {
+      let data = out.fileHandleForReading.availableData
+      if data.isEmpty { break }
+      text += String(decoding: data, as: UTF8.self)
+      if let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+/"#, options: .regularExpression) {
+        return (process, out, String(text[range].dropLast()))
+      }
+    }
+    process.terminate()
+    throw CLIFailureForTest(message: "no announcement: \(text)")
+  }
+
+  struct CLIFailureForTest: Error { var message: String }
+
+  @Test(.timeLimit(.minutes(1))) func servesFlowsAndStopsCleanlyOnSIGINT() async throws {
+    let harness = try CLIHarness()
+    defer { harness.cleanUp() }
+    let (process, _, baseURL) = try startServer(harness)
+    let client = FlowClient(baseURL: baseURL, timeout: .seconds(20))
+    let result = try await client.run(flow: "jokeFlow", input: ["subject": "cats"])
+    #expect(result.result.stringValue?.contains("cats") == true)
+    let stream = client.stream(flow: "jokeFlow", input: ["subject": "owls"])
+    var chunks: [JSONValue] = []
+    for try await chunk in stream { chunks.append(chunk) }
+    #expect(chunks.count > 2)
+    #expect(try await stream.output.stringValue?.contains("owls") == true)
+    let missing = try await requireFailure { _ = try await client.run(flow: "noSuchFlow", input: 1) }
+    #expect(missing.status == .notFound)
+    // Stop as Ctrl-C would; the traces are saved.
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    let list = try harness.run(["traces", "list"])
+    #expect(list.stdout.contains("jokeFlow"))
+    let traceId = try #require(result.traceId)
+    #expect(try harness.run(["traces", "show", traceId]).status == 0)
+  }
+
+  @Test(.timeLimit(.minutes(1))) func apiKeyIsRequiredWhenGiven() async throws {
+    let harness = try CLIHarness()
+    defer { harness.cleanUp() }
+    let (process, _, baseURL) = try startServer(harness, extra: ["--api-key", "s3cret"])
+    defer {
+      kill(process.processIdentifier, SIGINT)
+      process.waitUntilExit()
+    }
+    let anonymous = FlowClient(baseURL: baseURL, timeout: .seconds(20))
+    let refused = try await requireFailure { _ = try await anonymous.run(flow: "jokeFlow", input: ["subject": "x"]) }
+    #expect(refused.status == .unauthenticated)
+    let trusted = FlowClient(baseURL: baseURL, headers: ["Authorization": "s3cret"], timeout: .seconds(20))
+    #expect(try await trusted.run(flow: "jokeFlow", input: ["subject": "x"]).result.stringValue != nil)
+  }
+
+  func requireFailure(_ body: () async throws -> Void) async throws -> FlowError {
+    do {
+      try await body()
+    } catch let error as FlowError {
+      return error
+    }
+    throw CLIFailureForTest(message: "expected a FlowError")
+  }
+}
