@@ -131,9 +131,10 @@ for i in $(seq 1 "$runs"); do
   sleep 1
 done
 
-# sse_run NAME BASE N: one streamed request; records "sse NAME N seconds" after checking the frames.
+# sse_run NAME BASE N [warmup]: one streamed request; checks the frames, then records
+# "sse NAME N seconds" (not for a warm-up).
 sse_run() {
-  local name=$1 base=$2 n=$3 body=$tmp/sse.out t lines last
+  local name=$1 base=$2 n=$3 warmup=${4:-} body=$tmp/sse.out t lines last
   t=$(curl -sS -N -o "$body" -w '%{time_total}' -X POST "$base/manychunks" \
     -H 'content-type: application/json' -H 'Accept: text/event-stream' -d "{\"data\":$n}")
   lines=$(grep -c '^data: ' "$body" || true)
@@ -142,14 +143,15 @@ sse_run() {
     echo "  $name n=$n: unexpected stream ($lines data lines, last: $last)" >&2
     return 1
   fi
+  [ -n "$warmup" ] && return 0
   echo "sse $name $n $t" >> "$results"
   printf '  %-9s n=%-6s %8.1f ms\n' "$name" "$n" "$(python3 -c "print($t * 1000)")"
 }
 
 for n in 10000 100000; do
   echo "== SSE POST /manychunks {\"data\":$n}, Accept: text/event-stream, curl time_total, $sse_runs runs (loadavg $(cut -d' ' -f1 /proc/loadavg))"
-  sse_run flowscope "$OURS" "$n" > /dev/null   # warm-up
-  sse_run peer "$PEER" "$n" > /dev/null
+  sse_run flowscope "$OURS" "$n" warmup
+  sse_run peer "$PEER" "$n" warmup
   for i in $(seq 1 "$sse_runs"); do
     sse_run flowscope "$OURS" "$n"
     sse_run peer "$PEER" "$n"

@@ -7,4 +7,6 @@ cd "$(dirname "$0")/.."
 source scripts/system-packages.sh
 
 swift build --build-tests
-swift test --skip-build "$@"
+# Serially: several suites block a thread on purpose (UI loops, child processes, tmux), and on a
+# 2-core machine parallel suites could starve the cooperative pool that the others need.
+swift test --skip-build --no-parallel "$@"

@@ -205,8 +205,11 @@ private final class StubHandler: ChannelInboundHandler {
       let channel = context.channel
       context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     case .sseThenDisconnect(let pieces):
-      writeStream(pieces, context: context)
-      context.close(promise: nil)
+      // Once everything is written, half-close: the client gets a FIN after all the data. (A full
+      // close right away can turn into a reset that makes the client drop data it already received.)
+      let written = writeStream(pieces, context: context)
+      let channel = context.channel
+      written.whenComplete { _ in channel.close(mode: .output, promise: nil) }
     case .sseThenHold(let pieces):
       writeStream(pieces, context: context)
     case .hang:
@@ -227,14 +230,16 @@ private final class StubHandler: ChannelInboundHandler {
     context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
   }
 
-  private func writeStream(_ pieces: [String], context: ChannelHandlerContext) {
+  @discardableResult
+  private func writeStream(_ pieces: [String], context: ChannelHandlerContext) -> EventLoopFuture<Void> {
     var headers = HTTPHeaders()
     headers.add(name: "Content-Type", value: "text/event-stream")
     headers.add(name: "Cache-Control", value: "no-cache")
     let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)
-    context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+    var last = context.writeAndFlush(wrapOutboundOut(.head(head)))
     for piece in pieces {
-      context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: piece)))), promise: nil)
+      last = context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: piece)))))
     }
+    return last
   }
 }

@@ -82,6 +82,12 @@ private func post(_ path: String, _ body: String?, accept: String? = nil, conten
 private let sse = "text/event-stream"
 
 enum WireCases {
+  /// Deliberate header differences (checked in `everyCaseMatchesThePeer`): we add what Genkit JS sends.
+  static let headerDifferences = [
+    "X-Genkit-Trace-Id / X-Genkit-Span-Id on every response of a run (JS sets them; the peer sends none)",
+    "SSE Content-Type `text/event-stream` without `; charset=utf-8`, plus `Cache-Control: no-cache` (as Go)",
+  ]
+
   static let all: [WireCase] = [
     WireCase(
       id: "01-success", request: post("/greet", #"{"data":{"name":"Ada","times":2}}"#),

@@ -56,6 +56,26 @@ struct WireCompatibilityTests {
       )
     }
     print(table.joined(separator: "\n"))
+
+    // Header-level differences, deliberate and additive (see WireCases.headerDifferences).
+    let call = WireRequest(path: "/greet", body: #"{"data":{"name":"Ada"}}"#)
+    let stream = WireRequest(
+      path: "/countdown", headers: [("Content-Type", "application/json"), ("Accept", "text/event-stream")],
+      body: #"{"data":1}"#)
+    for request in [call, stream] {
+      let peerResponse = try await HTTPProbe.send(request, to: peer, context: "headers")
+      let oursResponse = try await HTTPProbe.send(request, to: ours, context: "headers")
+      #expect(peerResponse.header("x-genkit-trace-id") == nil)
+      #expect(
+        oursResponse.header("x-genkit-trace-id")?.wholeMatch(of: /[0-9a-f]{32}/) != nil,
+        "no trace id header on \(request)")
+      #expect(oursResponse.header("x-genkit-span-id")?.wholeMatch(of: /[0-9a-f]{16}/) != nil)
+    }
+    let peerStream = try await HTTPProbe.send(stream, to: peer, context: "headers")
+    let oursStream = try await HTTPProbe.send(stream, to: ours, context: "headers")
+    #expect(peerStream.contentType == "text/event-stream; charset=utf-8")
+    #expect(oursStream.contentType == "text/event-stream")
+    #expect(oursStream.header("cache-control") == "no-cache")
   }
 
   /// After a streamed response the peer keeps the HTTP/1.1 connection for the next request; we close
