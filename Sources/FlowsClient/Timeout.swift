@@ -2,7 +2,7 @@ import NIOCore
 
 /// Runs `operation`, failing with `onTimeout()` when it has not finished after `timeout`; the
 /// operation is then cancelled (and awaited). Cancelling the caller cancels the operation.
-func withTimeout<T: Sendable>(
+package func withTimeout<T: Sendable>(
   _ timeout: Duration, onTimeout: @escaping @Sendable () -> any Error,
   _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
@@ -24,7 +24,7 @@ func withTimeout<T: Sendable>(
 
 extension TimeAmount {
   /// The same span of time (saturating at the largest `TimeAmount`).
-  init(_ duration: Duration) {
+  package init(_ duration: Duration) {
     let (seconds, attoseconds) = duration.components
     let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
     let (total, overflowAdding) = nanos.addingReportingOverflow(attoseconds / 1_000_000_000)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Flows
+import FlowsClient
 import FlowsAI
 import NIOCore
 import NIOHTTP1

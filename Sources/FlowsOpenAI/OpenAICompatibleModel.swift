@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Flows
 import FlowsAI
+import FlowsClient
 
 /// A model served by an OpenAI-compatible chat-completions endpoint.
 ///
@@ -27,19 +28,10 @@ public struct OpenAICompatibleModel: Sendable {
     self.httpClient = httpClient
   }
 
-  /// A process-wide client suited to model servers: a refused connection fails at once (instead
-  /// of being retried until the connect timeout, as `HTTPClient.shared` does for 90 s), connecting
-  /// times out after 10 s, and there is no read timeout (a model may think for a long time before
-  /// its first byte; the configuration's `timeout` bounds each call instead). Never shut down.
-  public static let defaultHTTPClient: HTTPClient = {
-    var pool = HTTPClient.Configuration.ConnectionPool()
-    pool.retryConnectionEstablishment = false
-    let configuration = HTTPClient.Configuration(
-      redirectConfiguration: .follow(max: 5, allowCycles: false),
-      timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10)),
-      connectionPool: pool)
-    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-  }()
+  /// A process-wide client suited to model servers: the same as `FlowClient.defaultHTTPClient` (a
+  /// refused connection fails at once, connecting times out after 10 s, no read timeout: the
+  /// configuration's `timeout` bounds each call). Never shut down.
+  public static var defaultHTTPClient: HTTPClient { FlowClient.defaultHTTPClient }
 
   /// Sends `request` and returns the model's response; streams text chunks to `streamer` when it
   /// is streaming.

@@ -53,33 +53,13 @@ enum OpenAIErrorMapper {
     return FlowError(status, "model server reported an error: \(parsed.message ?? error.serialized())")
   }
 
+  /// How failures of the HTTP exchange itself read for a model server.
+  static let transport = TransportErrors(serverKind: "model", streamPrefix: "model stream ended early: ")
+
   /// The error to throw for a failure of the HTTP exchange itself. Cancellation stays a
   /// `CancellationError`.
   static func transportError(_ error: any Error, baseURL: String, duringStream: Bool) -> any Error {
-    if error is CancellationError || Task.isCancelled { return CancellationError() }
-    if let flowError = error as? FlowError { return flowError }
-    if let clientError = error as? HTTPClientError {
-      switch clientError {
-      case .cancelled: return CancellationError()
-      case .deadlineExceeded, .readTimeout, .writeTimeout:
-        return FlowError(.deadlineExceeded, "the model server at \(baseURL) did not answer in time (\(clientError))")
-      case .connectTimeout, .tlsHandshakeTimeout:
-        return unreachable(baseURL, reason: "connection timed out")
-      case .invalidURL, .emptyHost, .emptyScheme:
-        return FlowError(.invalidArgument, "invalid model server URL \(baseURL): \(clientError)")
-      case .remoteConnectionClosed:
-        return duringStream
-          ? FlowError(.unavailable, "model stream ended early: the model server at \(baseURL) closed the connection")
-          : FlowError(.unavailable, "the model server at \(baseURL) closed the connection")
-      default:
-        break
-      }
-    }
-    if let reason = ConnectionFailure.reason(for: error) { return unreachable(baseURL, reason: reason) }
-    if duringStream {
-      return FlowError(.unavailable, "model stream ended early: the connection to \(baseURL) failed (\(error))")
-    }
-    return FlowError(.unavailable, "request to the model server at \(baseURL) failed: \(error)")
+    transport.map(error, url: baseURL, duringStream: duringStream)
   }
 
   /// True for failures of a reused connection that the server had closed: the request never
@@ -97,7 +77,7 @@ enum OpenAIErrorMapper {
   }
 
   static func unreachable(_ baseURL: String, reason: String) -> FlowError {
-    FlowError(.unavailable, "cannot reach the model server at \(baseURL): \(reason)")
+    transport.unreachable(baseURL, reason: reason)
   }
 
   /// At most `excerptLimit` characters of `text`, on one line.
