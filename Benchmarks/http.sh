@@ -89,7 +89,7 @@ FLOWSCOPE_BENCHMARK_FLOWS=1 "$bin" serve --host 127.0.0.1 --port "$ours_port" --
   > "$tmp/ours.log" 2>&1 &
 pids+=($!)
 ours_pid=$!
-(cd "$tmp" && exec "$peer_dir/venv/bin/uvicorn" peer_app:app --app-dir "$repo/Tests/Peer" --host 127.0.0.1 \
+(cd "$tmp" && PYTHONDONTWRITEBYTECODE=1 exec "$peer_dir/venv/bin/uvicorn" peer_app:app --app-dir "$repo/Tests/Peer" --host 127.0.0.1 \
   --port "$peer_port" --http httptools --loop uvloop --workers 1 --log-level warning --no-access-log) \
   > "$tmp/peer.log" 2>&1 &
 pids+=($!)
@@ -105,19 +105,27 @@ echo "== peer: genkit $("$peer_dir/venv/bin/python" -c 'import importlib.metadat
 results=$tmp/results.txt
 : > "$results"
 
-# wrk_run NAME BASE DURATION: one wrk measurement; records "wrk NAME req/s p99_ms wrong".
+hz=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }   # utime + stime of a process, all threads
+
+# wrk_run NAME BASE DURATION PID: one wrk measurement; records "wrk NAME req/s p99_ms wrong cpu_us_per_request"
+# (the server's own CPU time, all threads, divided by the requests served).
 wrk_run() {
-  local name=$1 base=$2 d=$3 out
+  local name=$1 base=$2 d=$3 pid=$4 out before after
+  before=$(cpu_ticks "$pid")
   out=$(wrk -t2 -c32 -d"${d}s" --latency -s Benchmarks/post.lua "$base/trivial")
-  local rps p99 wrong non2xx errors
+  after=$(cpu_ticks "$pid")
+  local rps p99 wrong non2xx errors requests cpu
   rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
   p99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f", v }' <<<"$out")
   wrong=$(sed -n 's/^wrong_responses=//p' <<<"$out")
   non2xx=$(awk '/Non-2xx/ { print $NF }' <<<"$out")
   errors=$(grep -E 'Socket errors' <<<"$out" || true)
-  echo "wrk $name $rps $p99 ${wrong:-?}" >> "$results"
-  printf '  %-9s %10s req/s  p99 %7s ms  wrong %s%s%s   (loadavg %s)\n' "$name" "$rps" "$p99" "${wrong:-?}" \
-    "${non2xx:+  non-2xx $non2xx}" "${errors:+  $errors}" "$(cut -d' ' -f1 /proc/loadavg)"
+  requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+  cpu=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+  echo "wrk $name $rps $p99 ${wrong:-?} $cpu" >> "$results"
+  printf '  %-9s %10s req/s  p99 %7s ms  server CPU %6s us/request  wrong %s%s%s   (loadavg %s)\n' "$name" "$rps" \
+    "$p99" "$cpu" "${wrong:-?}" "${non2xx:+  non-2xx $non2xx}" "${errors:+  $errors}" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 echo "== wrk -t2 -c32 -d${duration}s --latency -s Benchmarks/post.lua <server>/trivial (warm-up 3 s each)"
@@ -125,9 +133,9 @@ wrk -t2 -c32 -d3s -s Benchmarks/post.lua "$OURS/trivial" > /dev/null
 wrk -t2 -c32 -d3s -s Benchmarks/post.lua "$PEER/trivial" > /dev/null
 for i in $(seq 1 "$runs"); do
   echo " run $i"
-  wrk_run flowscope "$OURS" "$duration"
+  wrk_run flowscope "$OURS" "$duration" "$ours_pid"
   sleep 1
-  wrk_run peer "$PEER" "$duration"
+  wrk_run peer "$PEER" "$duration" "$peer_pid"
   sleep 1
 done
 
@@ -168,20 +176,23 @@ wrk, sse = {}, {}
 for line in open(sys.argv[1]):
     kind, name, *rest = line.split()
     if kind == "wrk":
-        wrk.setdefault(name, []).append((float(rest[0]), float(rest[1]), rest[2]))
+        wrk.setdefault(name, []).append((float(rest[0]), float(rest[1]), rest[2], float(rest[3])))
     else:
         sse.setdefault((name, int(rest[0])), []).append(float(rest[1]) * 1000)
 
 def med(values): return statistics.median(values)
 
 ours, peer = wrk["flowscope"], wrk["peer"]
-o_rps, p_rps = med([r for r, _, _ in ours]), med([r for r, _, _ in peer])
-o_p99, p_p99 = med([p for _, p, _ in ours]), med([p for _, p, _ in peer])
+o_rps, p_rps = med([r[0] for r in ours]), med([r[0] for r in peer])
+o_p99, p_p99 = med([r[1] for r in ours]), med([r[1] for r in peer])
+o_cpu, p_cpu = med([r[3] for r in ours]), med([r[3] for r in peer])
 rows = [
     ("trivial flow, req/s (median of runs)", f"{o_rps:,.0f}", f"{p_rps:,.0f}", f"{o_rps / p_rps:.1f}x", ">= 10x",
      o_rps / p_rps >= 10),
     ("trivial flow, p99 latency (median)", f"{o_p99:.2f} ms", f"{p_p99:.2f} ms", f"{p_p99 / o_p99:.1f}x lower",
      "< 5 ms", o_p99 < 5),
+    ("trivial flow, server CPU per request (median)", f"{o_cpu:.0f} us", f"{p_cpu:.0f} us", f"{p_cpu / o_cpu:.1f}x less",
+     "-", None),
 ]
 for n in (10000, 100000):
     o, p = med(sse[("flowscope", n)]), med(sse[("peer", n)])
@@ -191,11 +202,11 @@ print()
 print("| measure | flowscope | Genkit Python peer | ratio | target | met |")
 print("|---|---|---|---|---|---|")
 for label, o, p, ratio, target, met in rows:
-    print(f"| {label} | {o} | {p} | {ratio} | {target} | {'yes' if met else 'NO'} |")
+    print(f"| {label} | {o} | {p} | {ratio} | {target} | {'-' if met is None else 'yes' if met else 'NO'} |")
 print()
-print("req/s per run: flowscope " + ", ".join(f"{r:,.0f} (p99 {p:.2f} ms)" for r, p, _ in ours)
-      + "; peer " + ", ".join(f"{r:,.0f} (p99 {p:.2f} ms)" for r, p, _ in peer))
-bad = [w for _, _, w in ours + peer if w not in ("0",)]
+print("req/s per run: flowscope " + ", ".join(f"{r[0]:,.0f} (p99 {r[1]:.2f} ms)" for r in ours)
+      + "; peer " + ", ".join(f"{r[0]:,.0f} (p99 {r[1]:.2f} ms)" for r in peer))
+bad = [r[2] for r in ours + peer if r[2] != "0"]
 if bad:
     print(f"WARNING: wrong responses counted by post.lua: {bad}")
 for n in (10000, 100000):

@@ -57,6 +57,7 @@ enum TestEnvironment {
       !$0.key.hasPrefix("GENKIT_") && !$0.key.hasPrefix("FLOWSCOPE_") && $0.key != "PORT"
     }
     environment["PYTHONUNBUFFERED"] = "1"
+    environment["PYTHONDONTWRITEBYTECODE"] = "1"  // no __pycache__ in Tests/Peer
     environment.merge(extra) { _, new in new }
     return environment
   }

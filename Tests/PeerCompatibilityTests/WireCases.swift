@@ -51,7 +51,7 @@ enum Difference: Sendable {
   case unintended(String)
 }
 
-/// One capture of Benchmarks/peer/http (reference), replayed against both servers.
+/// One case of the peer captures (shared/reference/peer/http/NN-*.txt), replayed against both servers.
 struct WireCase: Sendable {
   /// The capture's number and name, e.g. `07-error-plain`.
   var id: String

@@ -1,1 +1,0 @@
-// Compatibility tests against the Python Genkit peer.
