@@ -71,12 +71,16 @@ actor TelemetryExportPump {
     let events = subscription.drain()
     guard !events.isEmpty else { return }
     let settings = shared.settings.withLock { $0 }
-    let documents = TelemetryExportBatch.documents(events, realtime: settings.realtime)
     guard let base = settings.serverURL else {
-      let dropped = documents.reduce(0) { $0 + $1.spans.count }
+      // No telemetry server: count what would have gone without building any documents.
+      let dropped = events.reduce(0) { count, event in
+        if case .spanEnded = event { return count + 1 }
+        return count
+      }
       shared.stats.withLock { $0.droppedSpans += dropped }
       return
     }
+    let documents = TelemetryExportBatch.documents(events, realtime: settings.realtime)
     let url = Self.tracesURL(base)
     for document in documents {
       if let pausedUntil, ContinuousClock.now < pausedUntil {
