@@ -70,7 +70,7 @@ let package = Package(
     .executableTarget(name: "flowscope", dependencies: ["FlowscopeCLI"]),
     .executableTarget(
       name: "FlowsBenchmarks",
-      dependencies: ["Flows", "FlowsAI", "FlowsOpenAI", "TraceStore"],
+      dependencies: ["Flows", "FlowsAI", "FlowsOpenAI", "FlowsClient", "TraceStore"],
       path: "Benchmarks/FlowsBenchmarks"
     ),
     .executableTarget(name: "TUIBenchmarks", dependencies: ["FlowscopeTUI", "Flows"], path: "Benchmarks/TUIBenchmarks"),

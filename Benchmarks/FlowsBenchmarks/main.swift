@@ -1,5 +1,6 @@
 import Flows
 import FlowsAI
+import FlowsClient
 import FlowsOpenAI
 import Foundation
 import TraceStore
@@ -219,7 +220,7 @@ func generateOverhead(iterations: Int) async throws -> JSONValue {
   return ["one_turn": oneTurn, "two_turns": twoTurns, "per_turn_us": .number(perTurn)]
 }
 
-/// Chunks per second through `SSEParser`, fed in 16 KiB reads, and with each delta decoded as JSON.
+/// Chunks per second through `FlowFrameParser` (the SSE parser of every client here), fed in 16 KiB reads, and with each delta decoded as JSON.
 func sseThroughput(frames: Int) -> JSONValue {
   var stream: [UInt8] = []
   let frame =
@@ -231,16 +232,16 @@ func sseThroughput(frames: Int) -> JSONValue {
   func run(decode: Bool) -> Double {
     var best = Double.infinity
     for _ in 0..<3 {
-      var parser = SSEParser()
+      var parser = FlowFrameParser()
       var count = 0
       var characters = 0
       let start = ContinuousClock.now
       var offset = 0
       while offset < stream.count {
         let end = min(offset + 16_384, stream.count)
-        parser.parse(stream[offset..<end]) { event in
+        try? parser.parse(stream[offset..<end]) { event in
           count += 1
-          if decode, let value = try? JSONValue(parsing: event.data) {
+          if decode, let value = try? JSONValue(parsing: event.payload) {
             characters += value["choices"]?[0]?["delta"]?["content"]?.stringValue?.count ?? 0
           }
         }
@@ -254,8 +255,8 @@ func sseThroughput(frames: Int) -> JSONValue {
   let parseOnly = run(decode: false)
   let withJSON = run(decode: true)
   log("== SSE: \(frames) frames of \(frame.count) bytes")
-  log("  SSEParser only                       \(Int(parseOnly)) chunks/s")
-  log("  SSEParser + JSON parse of each delta \(Int(withJSON)) chunks/s")
+  log("  FlowFrameParser only                       \(Int(parseOnly)) chunks/s")
+  log("  FlowFrameParser + JSON parse of each delta \(Int(withJSON)) chunks/s")
   return [
     "frame_bytes": .integer(Int64(frame.count)), "parse_chunks_per_second": .number(parseOnly),
     "parse_and_decode_chunks_per_second": .number(withJSON),

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Flows
 import FlowsAI
+import FlowsClient
 import NIOCore
 
 /// Reads a chat-completions SSE stream: parses events, forwards text deltas as chunks, and
@@ -10,7 +11,7 @@ struct ChatStreamReader: Sendable {
   let streamer: ModelStreamer
 
   func read(_ body: HTTPClientResponse.Body) async throws -> GenerateResponse {
-    var parser = SSEParser()
+    var parser = FlowFrameParser()
     var accumulator = ChatStreamAccumulator()
     var sawDone = false
     do {
@@ -40,16 +41,17 @@ struct ChatStreamReader: Sendable {
     return accumulator.response()
   }
 
-  private func handle(_ event: SSEEvent, _ accumulator: inout ChatStreamAccumulator, _ sawDone: inout Bool) throws {
-    guard !sawDone else { return }
-    if event.isDone {
+  private func handle(_ event: FlowFrame, _ accumulator: inout ChatStreamAccumulator, _ sawDone: inout Bool) throws {
+    // OpenAI-style streams only carry `data:` events; anything else is not ours to interpret.
+    guard !sawDone, event.kind == .data else { return }
+    if Self.isDone(event.payload) {
       sawDone = true
       return
     }
-    if event.data.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+    if event.isBlank { return }
     let chunk: JSONValue
     do {
-      chunk = try JSONValue(parsing: event.data)
+      chunk = try JSONValue(parsing: event.payload)
     } catch {
       throw FlowError(
         .internal, "malformed stream chunk from the model server (\(error)): \(OpenAIErrorMapper.excerpt(event.text))")
@@ -58,5 +60,10 @@ struct ChatStreamReader: Sendable {
     if !piece.isEmpty {
       streamer.send(GenerateResponseChunk(role: .model, content: [.text(piece)]))
     }
+  }
+
+  /// True for the `[DONE]` sentinel that ends OpenAI-style streams.
+  static func isDone(_ payload: [UInt8]) -> Bool {
+    payload.elementsEqual("[DONE]".utf8)
   }
 }
