@@ -99,6 +99,10 @@ public struct AppState: Sendable {
   public var inspector: InspectorState?
   public var overlay: Overlay?
   public var filterPrompt: FilterPrompt?
+  /// The `/` search being typed in the full-screen view (nil when not typing).
+  public var viewerSearchPrompt: String?
+  /// The last search of the full-screen view (for `n` / `N`).
+  public var viewerSearch = ""
   public var message: StatusMessage?
   public var mouseEnabled = true
   /// Ctrl-C pressed once while idle: a second one quits.

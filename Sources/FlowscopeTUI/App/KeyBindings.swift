@@ -9,6 +9,7 @@ public enum Command: Sendable, Equatable {
   case expand, collapse, toggleFold, expandAll, collapseAll
   case jumpToFailure, rerun, cycleStatusFilter
   case copyValue, copySpan, copyTrace, exportTrace
+  case search, nextMatch, previousMatch
 }
 
 /// Where a binding applies.
@@ -140,6 +141,9 @@ public enum KeyBindings {
     KeyBinding([.character("w")], label: "w", "wrap on/off", .toggleFold, scope: .viewer, hint: true),
     KeyBinding([.right, .character("l")], label: "←/→", "scroll sideways (no wrap)", .expand, scope: .viewer),
     KeyBinding([.left, .character("h")], label: "h", "scroll left", .collapse, scope: .viewer),
+    KeyBinding([.character("/")], label: "/", "search (smart case)", .search, scope: .viewer, hint: true),
+    KeyBinding([.character("n")], label: "n/N", "next / previous match", .nextMatch, scope: .viewer, hint: true),
+    KeyBinding([.character("N")], label: "N", "previous match", .previousMatch, scope: .viewer),
     KeyBinding([.character("y")], label: "y", "copy", .copyValue, scope: .viewer, hint: true),
     KeyBinding([.escape, .character("q")], label: "Esc/q", "close", .back, scope: .viewer, hint: true),
   ]

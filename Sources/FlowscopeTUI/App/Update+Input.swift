@@ -102,6 +102,9 @@ extension DebuggerUpdate {
         return []
       }
       return [.exportTrace(traceId: trace.traceId)]
+    case .search, .nextMatch, .previousMatch:
+      // Only bound in the full-screen view, which handles them itself.
+      break
     }
     return []
   }
@@ -197,6 +200,11 @@ extension DebuggerUpdate {
       default: state.overlay = nil
       }
     case .viewer(let title, var viewer):
+      if let prompt = state.viewerSearchPrompt {
+        handleViewerSearchKey(key, prompt: prompt, viewer: &viewer, &state)
+        state.overlay = .viewer(title: title, state: viewer)
+        return []
+      }
       guard let command = KeyBindings.command(for: key, in: [.viewer]) else { return [] }
       switch command {
       case .moveDown: viewer.scroll(by: 1)
@@ -208,16 +216,47 @@ extension DebuggerUpdate {
       case .top: viewer.scrollToTop()
       case .bottom: viewer.scrollToBottom()
       case .toggleFold: viewer.isWrapping.toggle()
+      case .search: state.viewerSearchPrompt = ""
+      case .nextMatch, .previousMatch:
+        guard !state.viewerSearch.isEmpty else {
+          notify("/ searches first", &state)
+          return []
+        }
+        if !viewer.search(state.viewerSearch, backward: command == .previousMatch) {
+          notify("Not found: \(state.viewerSearch)", isError: true, &state)
+        }
       case .copyValue:
         return [.copy(text: viewer.text, what: title)]
       case .back:
         state.overlay = nil
+        state.viewerSearchPrompt = nil
         return []
       default: break
       }
       state.overlay = .viewer(title: title, state: viewer)
     }
     return []
+  }
+
+  /// Typing a `/` search in the full-screen view: Enter searches, Esc gives up.
+  static func handleViewerSearchKey(
+    _ key: KeyEvent, prompt: String, viewer: inout TextViewerState, _ state: inout AppState
+  ) {
+    switch key.key {
+    case .enter:
+      state.viewerSearchPrompt = nil
+      guard !prompt.isEmpty else { return }
+      state.viewerSearch = prompt
+      if !viewer.search(prompt) { notify("Not found: \(prompt)", isError: true, &state) }
+    case .escape, .control("c"):
+      state.viewerSearchPrompt = nil
+    case .backspace:
+      state.viewerSearchPrompt = String(prompt.dropLast())
+    case .character(let character) where !key.alt:
+      state.viewerSearchPrompt = String((prompt + String(character)).prefix(80))
+    default:
+      break
+    }
   }
 
   // MARK: - Mouse

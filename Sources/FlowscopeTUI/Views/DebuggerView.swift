@@ -37,7 +37,8 @@ public enum DebuggerView {
       case .help(let scroll):
         HelpOverlayView.render(scroll: scroll, in: body, on: &canvas)
       case .viewer(let title, let viewer):
-        ViewerOverlayView.render(title: title, viewer: viewer, in: body, on: &canvas)
+        ViewerOverlayView.render(
+          title: title, viewer: viewer, searchPrompt: state.viewerSearchPrompt, in: body, on: &canvas)
       case .confirmQuit:
         drawConfirmQuit(state, in: body, on: &canvas)
       }

@@ -28,7 +28,8 @@ enum FlowsPaneView {
       if !flow.tools.isEmpty { markers += markers.isEmpty ? "🔧" : " 🔧" }
       let style = PaneFrame.rowStyle(selected: isSelected, focused: focused)
       PaneFrame.row(
-        (isSelected ? "▸ " : "  ") + TextSanitizer.sanitize(flow.name, keepNewlines: false), trailer: markers, row: area.row + line, in: area, style: style,
+        (isSelected ? "▸ " : "  ") + TextSanitizer.sanitize(flow.name, keepNewlines: false), trailer: markers,
+        row: area.row + line, in: area, style: style,
         trailerStyle: TextStyle(foreground: .accent, background: style.background, bold: style.bold), on: &canvas)
     }
   }

@@ -42,7 +42,9 @@ enum StatusBarView {
   /// The hints for what has the keyboard now.
   static func hints(_ state: AppState) -> [(label: String, description: String)] {
     switch state.overlay {
-    case .viewer: return KeyBindings.hints(for: [.viewer])
+    case .viewer:
+      if state.viewerSearchPrompt != nil { return [("⏎", "search"), ("Esc", "cancel")] }
+      return KeyBindings.hints(for: [.viewer])
     case .help: return [("any key", "close")]
     case .confirmQuit: return [("y", "quit"), ("n", "stay")]
     case nil: break

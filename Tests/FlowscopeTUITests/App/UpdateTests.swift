@@ -171,3 +171,32 @@ struct UpdateTests {
     #expect(send(&state, [key(.character("x"))]).isEmpty)
   }
 }
+
+@Suite("Full-screen view")
+struct ViewerTests {
+  @Test func slashSearchesAndNMovesBetweenMatches() {
+    var state = makeState()
+    for index in 0..<300 { state.output.append(text: index % 100 == 42 ? "needle \(index)\n" : "hay \(index)\n") }
+    send(&state, [key(.character("4")), key(.enter)])
+    guard case .viewer = state.overlay else {
+      Issue.record("Enter on the output opens the viewer")
+      return
+    }
+    send(&state, [key(.character("/"))] + type("Needle"))
+    #expect(screen(state).contains("/Needle▏"))
+    // Smart case: "Needle" has a capital, so it matches nothing.
+    send(&state, [key(.enter)])
+    #expect(state.message?.text == "Not found: Needle")
+    send(&state, [key(.character("/"))] + type("needle") + [key(.enter)])
+    #expect(screen(state).contains("needle 42"))
+    send(&state, [key(.character("n"))])
+    #expect(screen(state).split(separator: "\n")[1].contains("needle 142"))
+    send(&state, [key(.character("N"))])
+    #expect(screen(state).split(separator: "\n")[1].contains("needle 42"))
+    // Typing in the prompt never triggers the view's keys; Esc leaves the prompt, then the view.
+    send(&state, [key(.character("/"))] + type("qy") + [key(.escape)])
+    #expect(state.overlay != nil && state.viewerSearchPrompt == nil)
+    send(&state, [key(.escape)])
+    #expect(state.overlay == nil)
+  }
+}
