@@ -108,11 +108,10 @@ final class DebuggerHost: UILoopDelegate {
 
   var isFinished: Bool { state.isFinished }
 
-  /// Spinners and elapsed times need redrawing while something runs.
-  private var isAnimating: Bool {
-    state.isRunning || state.outline.endTime == nil && !state.outline.rows.isEmpty
-      || state.runs.contains { $0.status == .running }
-  }
+  /// Spinners and elapsed times need redrawing while a run of this session goes on. (Runs shown as
+  /// running from the store may be left over from a process that died: they must not keep the
+  /// screen ticking, or an idle debugger would never sleep.)
+  private var isAnimating: Bool { state.isRunning }
 
   // MARK: - Actions and effects
 

@@ -133,4 +133,21 @@ struct DebuggerHostTests {
     #expect(isError)
     #expect(message.contains("No clipboard"))
   }
+
+  @Test func aStaleRunningRunFromTheStoreDoesNotKeepTheScreenTicking() throws {
+    let terminal = try MemoryTerminal(size: TerminalSize(rows: 40, columns: 120))
+    let inbox = try Inbox<HostEvent>()
+    let host = DebuggerHost(
+      terminal: terminal, inbox: inbox, runtime: FlowRuntime(), store: nil, writer: nil,
+      options: DebuggerOptions(environment: [:]))
+    // A run another process left "running" (it died), listed from the store.
+    host.loop(received: [
+      .app(.runsLoaded([RunEntry(traceId: "t", flowName: "slowFlow", status: .running, startTime: 1)]))
+    ])
+    // Let the start-up notice expire.
+    host.dispatch(.tick(now: Date().timeIntervalSince1970 * 1000 + 60_000))
+    #expect(host.state.message == nil)
+    #expect(host.nextDeadline == nil)
+    _ = host.stop()
+  }
 }
