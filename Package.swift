@@ -74,7 +74,14 @@ let package = Package(
       path: "Benchmarks/FlowsBenchmarks"
     ),
     .executableTarget(name: "TUIBenchmarks", dependencies: ["FlowscopeTUI", "Flows"], path: "Benchmarks/TUIBenchmarks"),
-    .target(name: "FlowsTestSupport", dependencies: ["Flows"], path: "Tests/FlowsTestSupport"),
+    .target(
+      name: "FlowsTestSupport",
+      dependencies: [
+        "Flows", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
+      path: "Tests/FlowsTestSupport"
+    ),
     .testTarget(name: "FlowsTests", dependencies: ["Flows", "FlowsTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "FlowsAITests", dependencies: ["FlowsAI", "Flows", "FlowsTestSupport"]),
     .testTarget(
