@@ -47,8 +47,10 @@ struct DebuggerEndToEndTests {
     #expect(FlowscopeApp.content(ofBox: "Trace (5)", in: done).first?.contains("▾ ✔ weatherAgent") == true)
 
     try await app.inspectTraceRow(containing: "getWeather")
-    let tool = try await app.tmux.waitFor("the getWeather inspector") {
-      $0.contains("┌ Span · getWeather · Esc closes")
+    // Wait for the whole inspector, not just its title: a capture can land in the middle of a repaint.
+    let tool = try await app.tmux.waitFor("the getWeather inspector") { screen in
+      screen.contains("┌ Span · getWeather · Esc closes")
+        && FlowscopeApp.content(ofBox: "Span · getWeather", in: screen).contains { $0.hasPrefix("▾ Output") }
     }
     let inspector = FlowscopeApp.content(ofBox: "Span · getWeather", in: tool)
     let input = try #require(inspector.firstIndex { $0.hasPrefix("▾ Input") }, "\(tool)")
@@ -66,7 +68,10 @@ struct DebuggerEndToEndTests {
     }
 
     try await app.inspectTraceRow(containing: "demo/assistant")
-    let model = try await app.tmux.waitFor("the model span's inspector") { $0.contains("┌ Span · demo/assistant") }
+    let model = try await app.tmux.waitFor("the model span's inspector") { screen in
+      screen.contains("┌ Span · demo/assistant")
+        && FlowscopeApp.content(ofBox: "Span · demo/assistant", in: screen).contains { $0.hasPrefix("▾ Input") }
+    }
     let chat = FlowscopeApp.content(ofBox: "Span · demo/assistant", in: model)
     #expect(chat.contains { $0.hasPrefix("▾ Chat") })
     #expect(chat.contains { $0.contains("User: ") })

@@ -96,7 +96,8 @@ struct Tmux: Sendable {
     try run(["resize-window", "-t", target, "-x", "\(columns)", "-y", "\(rows)"])
   }
 
-  /// Polls the screen every ~20 ms until `predicate` holds and returns that screen; after `timeout`
+  /// Polls the screen every ~20 ms until `predicate` holds on a settled screen (two equal captures in
+  /// a row) and returns it; after `timeout`
   /// throws an error with `description` and the last screen.
   @discardableResult
   func waitFor(
@@ -105,9 +106,13 @@ struct Tmux: Sendable {
   ) async throws -> String {
     let deadline = ContinuousClock.now + timeout
     var last = ""
+    var previous: String?
     while true {
       last = try screen(escapes: escapes)
-      if try predicate(last) { return last }
+      // The screen must also be settled (the same on two captures in a row): a capture can land in
+      // the middle of a repaint, where the predicate's text is drawn but the rest is not yet.
+      if try predicate(last), last == previous { return last }
+      previous = last
       if ContinuousClock.now >= deadline { break }
       try await Task.sleep(for: .milliseconds(20))
     }
