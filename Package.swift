@@ -97,7 +97,7 @@ let package = Package(
     ),
     .testTarget(name: "TraceStoreTests", dependencies: ["TraceStore", "Flows"]),
     .testTarget(name: "FlowscopeCLITests", dependencies: ["FlowscopeCLI", "flowscope", "FlowsClient", "Flows"]),
-    .testTarget(name: "FlowscopeEndToEndTests", dependencies: ["flowscope"]),
+    .testTarget(name: "FlowscopeEndToEndTests", dependencies: ["flowscope", "Flows"]),
     .testTarget(
       name: "PeerCompatibilityTests",
       dependencies: [

@@ -1,3 +1,4 @@
+import Flows
 import Foundation
 import Testing
 
@@ -135,45 +136,17 @@ struct Tmux: Sendable {
       .appendingPathComponent("flowscope-e2e-tmux-\(UUID().uuidString).out").path
     defer { unlink(outputPath) }
 
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var noSignals = sigset_t()
-    sigemptyset(&noSignals)
-    var allSignals = sigset_t()
-    sigfillset(&allSignals)
-    posix_spawnattr_setsigmask(&attributes, &noSignals)
-    posix_spawnattr_setsigdefault(&attributes, &allSignals)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
     var environment = ProcessInfo.processInfo.environment
     for name in ["TMUX", "TMUX_PANE", "FLOWSCOPE_DB"] { environment.removeValue(forKey: name) }
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-      for pointer in argv { free(pointer) }
-      for pointer in envp { free(pointer) }
+    let child: ChildProcess
+    do {
+      child = try ChildProcess.spawn(
+        executable: executable, arguments: arguments, output: .file(outputPath), environment: environment)
+    } catch {
+      throw TmuxError(description: "cannot start tmux: \(error)")
     }
-
-    var pid: pid_t = 0
-    let spawnResult = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-    guard spawnResult == 0 else {
-      throw TmuxError(description: "posix_spawn tmux failed: \(String(cString: strerror(spawnResult)))")
-    }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 {
-      guard errno == EINTR else { throw TmuxError(description: "waitpid failed: \(String(cString: strerror(errno)))") }
-    }
+    let status = child.waitForExit()
     let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-    // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift cannot import.
-    let signal = status & 0x7f
-    return (signal == 0 ? (status >> 8) & 0xff : 128 + signal, output)
+    return (status, output)
   }
 }

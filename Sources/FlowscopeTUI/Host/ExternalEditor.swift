@@ -1,3 +1,4 @@
+import Flows
 import Foundation
 
 #if canImport(Glibc)
@@ -42,27 +43,12 @@ enum ExternalEditor {
     }
   }
 
-  /// Runs a program with the current terminal and waits; returns its exit status (or -1).
+  /// Runs a program on the current terminal and waits; returns its exit status (or -1).
   static func spawnAndWait(_ arguments: [String]) -> Int32 {
-    var pid = pid_t()
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    var defaults = sigset_t()
-    sigfillset(&defaults)
-    posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-    let cArguments = arguments.map { strdup($0) } + [nil]
-    defer { for pointer in cArguments { free(pointer) } }
-    guard posix_spawn(&pid, arguments[0], nil, &attributes, cArguments, environ) == 0 else { return -1 }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 {
-      if errno != EINTR { return -1 }
-    }
-    // WIFEXITED / WEXITSTATUS
-    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+    guard let executable = arguments.first,
+      let child = try? ChildProcess.spawn(
+        executable: executable, arguments: Array(arguments.dropFirst()), output: .inherit)
+    else { return -1 }
+    return child.waitForExit()
   }
 }

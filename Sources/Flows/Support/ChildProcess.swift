@@ -1,4 +1,3 @@
-import Flows
 import Synchronization
 
 #if canImport(Glibc)
@@ -9,14 +8,23 @@ import Synchronization
   import Darwin
 #endif
 
-/// A child process started with `posix_spawn`, its output appended to a log file.
+/// A child process started with `posix_spawn` (the package's one way to start programs: the local
+/// model server, `$EDITOR`, and the processes tests drive).
 ///
 /// The child gets an empty signal mask and default signal handlers: a process spawned from a
 /// Swift concurrency thread would otherwise inherit a mask that blocks every signal, and could
 /// then not be stopped with SIGTERM.
-final class ChildProcess: Sendable {
+package final class ChildProcess: Sendable {
+  /// Where the child's standard output and error go.
+  package enum Output: Sendable {
+    /// The parent's own (a terminal program such as an editor).
+    case inherit
+    /// A file, created or truncated; standard error goes there too.
+    case file(String)
+  }
+
   /// The process id.
-  let pid: pid_t
+  package let pid: pid_t
   /// The exit status once reaped (`nil` while running).
   private let exitStatus = Mutex<Int32?>(nil)
 
@@ -24,14 +32,25 @@ final class ChildProcess: Sendable {
 
   /// Starts `executable` with `arguments` (not including argv[0]); stdin is `/dev/null`, stdout and
   /// stderr go to `logPath` (created or truncated).
-  static func spawn(executable: String, arguments: [String], logPath: String) throws -> ChildProcess {
+  package static func spawn(executable: String, arguments: [String], logPath: String) throws -> ChildProcess {
+    try spawn(executable: executable, arguments: arguments, output: .file(logPath))
+  }
+
+  /// Starts `executable` with `arguments` (not including argv[0]) and `environment` (nil: this
+  /// process's); with `.inherit` output the child also shares this process's stdin (a terminal).
+  package static func spawn(
+    executable: String, arguments: [String], output: Output, environment: [String: String]? = nil
+  ) throws -> ChildProcess {
     var fileActions = posix_spawn_file_actions_t()
     try check(posix_spawn_file_actions_init(&fileActions), "posix_spawn_file_actions_init")
     defer { posix_spawn_file_actions_destroy(&fileActions) }
-    try check(posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0), "addopen stdin")
-    try check(
-      posix_spawn_file_actions_addopen(&fileActions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644), "addopen log")
-    try check(posix_spawn_file_actions_adddup2(&fileActions, 1, 2), "adddup2 stderr")
+    if case .file(let logPath) = output {
+      try check(posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0), "addopen stdin")
+      try check(
+        posix_spawn_file_actions_addopen(&fileActions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644),
+        "addopen log")
+      try check(posix_spawn_file_actions_adddup2(&fileActions, 1, 2), "adddup2 stderr")
+    }
 
     var attributes = posix_spawnattr_t()
     try check(posix_spawnattr_init(&attributes), "posix_spawnattr_init")
@@ -48,7 +67,13 @@ final class ChildProcess: Sendable {
       posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)), "setflags")
 
     let argv = ([executable] + arguments).map { strdup($0) }
-    defer { argv.forEach { free($0) } }
+    let envp = environment.map { variables in
+      variables.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") }
+    }
+    defer {
+      argv.forEach { free($0) }
+      envp?.forEach { free($0) }
+    }
     var pid: pid_t = 0
     var result: Int32 = 0
     // ETXTBSY: another thread forked while the executable was still open for writing (a script
@@ -56,7 +81,11 @@ final class ChildProcess: Sendable {
     for attempt in 0..<20 {
       result = (argv + [nil]).withUnsafeBufferPointer { argvPointer -> Int32 in
         guard let base = argvPointer.baseAddress else { return EINVAL }
-        return posix_spawn(&pid, executable, &fileActions, &attributes, base, environ)
+        guard let envp else { return posix_spawn(&pid, executable, &fileActions, &attributes, base, environ) }
+        return (envp + [nil]).withUnsafeBufferPointer { envPointer -> Int32 in
+          guard let environment = envPointer.baseAddress else { return EINVAL }
+          return posix_spawn(&pid, executable, &fileActions, &attributes, base, environment)
+        }
       }
       guard result == ETXTBSY else { break }
       usleep(UInt32(5_000 * (attempt + 1)))
@@ -71,8 +100,22 @@ final class ChildProcess: Sendable {
     guard result == 0 else { throw FlowError(.internal, "\(what) failed: \(String(cString: strerror(result)))") }
   }
 
+  /// Waits for the process to end (blocking the calling thread) and returns its exit status.
+  @discardableResult
+  package func waitForExit() -> Int32 {
+    exitStatus.withLock { status in
+      if let status { return status }
+      var raw: Int32 = 0
+      var result = waitpid(pid, &raw, 0)
+      while result == -1 && errno == EINTR { result = waitpid(pid, &raw, 0) }
+      let exit = result == pid ? Self.describeStatus(raw) : -1
+      status = exit
+      return exit
+    }
+  }
+
   /// The exit status if the process has ended (reaping it), else nil.
-  func pollExit() -> Int32? {
+  package func pollExit() -> Int32? {
     exitStatus.withLock { status in
       if let status { return status }
       var raw: Int32 = 0
@@ -87,16 +130,16 @@ final class ChildProcess: Sendable {
   }
 
   /// True while the process runs.
-  var isRunning: Bool { pollExit() == nil }
+  package var isRunning: Bool { pollExit() == nil }
 
   /// Sends `signal` if the process still runs.
-  func send(_ signal: Int32) {
+  package func send(_ signal: Int32) {
     if isRunning { kill(pid, signal) }
   }
 
   /// SIGTERM, then SIGKILL when the process is still running after `gracePeriod`; returns once it
   /// has been reaped. Blocks the calling thread (briefly: servers exit promptly on SIGTERM).
-  func terminate(gracePeriod: Duration) {
+  package func terminate(gracePeriod: Duration) {
     guard isRunning else { return }
     send(SIGTERM)
     let deadline = ContinuousClock.now + gracePeriod
@@ -107,7 +150,7 @@ final class ChildProcess: Sendable {
   }
 
   /// An exit code (0–255), or 128 + the signal number for a killed process.
-  private static func describeStatus(_ raw: Int32) -> Int32 {
+  package static func describeStatus(_ raw: Int32) -> Int32 {
     let signal = raw & 0x7F
     return signal == 0 ? (raw >> 8) & 0xFF : 128 + signal
   }
