@@ -41,24 +41,3 @@ func collect(_ stream: FlowClientStream) async throws -> (chunks: [JSONValue], o
 func dataFrame(_ payload: String, lineEnding: String = "\n") -> String {
   "data: \(payload)\(lineEnding)\(lineEnding)"
 }
-
-/// Runs `body`, failing the test instead of hanging forever when it does not finish within a
-/// generous safety limit (a guard against a broken implementation, not a timing assertion).
-func withSafetyLimit<T: Sendable>(
-  _ limit: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation,
-  _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-  try await withThrowingTaskGroup(of: T?.self) { group in
-    group.addTask { try await body() }
-    group.addTask {
-      try await Task.sleep(for: limit)
-      return nil
-    }
-    defer { group.cancelAll() }
-    guard let first = try await group.next(), let value = first else {
-      Issue.record("did not finish within the safety limit of \(limit)", sourceLocation: sourceLocation)
-      throw CancellationError()
-    }
-    return value
-  }
-}

@@ -3,17 +3,13 @@ import FlowsClient
 import FlowsTestSupport
 import Testing
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Unreachable and slow servers.
 @Suite("Transport failures")
 struct TransportTests {
   @Test func connectionRefusedIsUnavailable() async throws {
     // A port that is bound but never listened on refuses connections, and stays ours for the whole
     // test (a port freed by a stopped server could be taken by a test running in parallel).
-    let reserved = try ReservedPort()
+    let reserved = try LoopbackPort.Reservation()
     defer { reserved.release() }
     let baseURL = "http://127.0.0.1:\(reserved.port)"
     let client = FlowClient(baseURL: baseURL, timeout: .seconds(60))
@@ -64,34 +60,4 @@ struct TransportTests {
     #expect(error.status == .invalidArgument || error.status == .unavailable)
     #expect(error.message.contains("not a url"))
   }
-}
-
-/// A loopback TCP port bound without listening: connecting to it is refused.
-struct ReservedPort {
-  struct Failure: Error {}
-  let descriptor: Int32
-  let port: Int
-
-  init() throws {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw Failure() }
-    self.descriptor = descriptor
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-        bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
-      }
-    }
-    guard bound else {
-      close(descriptor)
-      throw Failure()
-    }
-    port = Int(UInt16(bigEndian: address.sin_port))
-  }
-
-  func release() { close(descriptor) }
 }

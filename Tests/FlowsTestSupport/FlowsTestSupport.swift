@@ -63,3 +63,24 @@ public final class Signal: Sendable {
     for await _ in stream { return }
   }
 }
+
+/// Runs `body`, failing the test instead of hanging forever when it does not finish within a
+/// generous safety limit (a guard against a broken implementation, not a timing assertion).
+public func withSafetyLimit<T: Sendable>(
+  _ limit: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation,
+  _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+  try await withThrowingTaskGroup(of: T?.self) { group in
+    group.addTask { try await body() }
+    group.addTask {
+      try await Task.sleep(for: limit)
+      return nil
+    }
+    defer { group.cancelAll() }
+    guard let first = try await group.next(), let value = first else {
+      Issue.record("did not finish within the safety limit of \(limit)", sourceLocation: sourceLocation)
+      throw CancellationError()
+    }
+    return value
+  }
+}

@@ -90,7 +90,7 @@ struct RunningServer: Sendable {
     var attempt = 0
     while true {
       attempt += 1
-      let port = try FreePort.pick()
+      let port = try LoopbackPort.pickFree()
       let process = try ServerProcess.spawn(
         name: "peer (uvicorn)", executable: "/bin/sh",
         arguments: ["-c", script, "sh", directory, PeerInstallation.uvicorn, PeerInstallation.appDirectory, "\(port)"],
@@ -227,37 +227,6 @@ enum HTTPProbe {
     return WireResponse(
       status: Int(response.status.code), contentType: response.headers.first(name: "content-type"),
       headers: response.headers.map { ($0.name, $0.value) }, body: String(buffer: buffer))
-  }
-}
-
-/// Free TCP ports on 127.0.0.1.
-enum FreePort {
-  /// A port that was free a moment ago: the kernel's pick when binding port 0 (the socket is closed
-  /// again, so another process may take it first).
-  static func pick() throws -> Int {
-    #if canImport(Darwin)
-      let fd = socket(AF_INET, SOCK_STREAM, 0)
-    #else
-      let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #endif
-    guard fd >= 0 else { throw HarnessError(description: "socket() failed: \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-    }
-    guard bound == 0 else { throw HarnessError(description: "bind() failed: \(String(cString: strerror(errno)))") }
-    let named = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    guard named == 0 else {
-      throw HarnessError(description: "getsockname() failed: \(String(cString: strerror(errno)))")
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
   }
 }
 
