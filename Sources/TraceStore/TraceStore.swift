@@ -26,19 +26,35 @@ public final class TraceStore: Sendable {
   public init(path: String) throws {
     self.path = path
     try Self.prepareLocation(path)
-    let pool: DatabasePool
-    do {
-      pool = try DatabasePool(path: path, configuration: Self.configuration)
-    } catch {
-      throw Self.openError(error, path: path)
+    var attempt = 0
+    while true {
+      do {
+        pool = try Self.open(path)
+        return
+      } catch let error as DatabaseError where Self.isLockedOut(error) && attempt < Self.openAttempts {
+        // Another process or task is creating the same file (switching it to WAL takes an exclusive
+        // lock that SQLite's busy timeout does not wait for): try again shortly.
+        attempt += 1
+        usleep(UInt32(10_000 * min(attempt, 10)))
+      } catch {
+        throw Self.openError(error, path: path)
+      }
     }
-    do {
-      try Self.checkOwnership(pool, path: path)
-      try Self.migrate(pool, path: path)
-    } catch {
-      throw Self.openError(error, path: path)
-    }
-    self.pool = pool
+  }
+
+  /// How many times opening is retried while another opener holds the new file's lock (~5 s in all).
+  static let openAttempts = 60
+
+  /// Opens the pool and brings the schema up to date.
+  private static func open(_ path: String) throws -> DatabasePool {
+    let pool = try DatabasePool(path: path, configuration: configuration)
+    try checkOwnership(pool, path: path)
+    try migrate(pool, path: path)
+    return pool
+  }
+
+  static func isLockedOut(_ error: DatabaseError) -> Bool {
+    error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
   }
 
   /// The default database path: `$FLOWSCOPE_DB` when set, else `<directory>/.flowscope/traces.sqlite`.
