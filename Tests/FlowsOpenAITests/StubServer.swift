@@ -69,11 +69,15 @@ enum OpenAIStubResponses {
       let channel = context.channel
       StubWrite.end(context: context).whenComplete { _ in channel.close(promise: nil) }
     case .sseThenDisconnect(let pieces):
-      // Once everything is written, half-close: the client gets a FIN after all the data. (A full
-      // close right away can turn into a reset that makes the client drop data it already received.)
+      // Once everything is written, and the client has had a moment to read it, half-close: the
+      // client gets a FIN after all the data. (AsyncHTTPClient fails the body stream as soon as it
+      // sees the connection end, dropping parts it had received but not yet handed over; a server
+      // that closes with no pause at all can therefore lose its last chunk in the client.)
       let written = writeStream(pieces, context: context)
       let channel = context.channel
-      written.whenComplete { _ in channel.close(mode: .output, promise: nil) }
+      written.whenComplete { _ in
+        channel.eventLoop.scheduleTask(in: .milliseconds(50)) { channel.close(mode: .output, promise: nil) }
+      }
     case .sseThenHold(let pieces):
       writeStream(pieces, context: context)
     case .hang:
