@@ -21,6 +21,9 @@ package final class ChildProcess: Sendable {
     case inherit
     /// A file, created or truncated; standard error goes there too.
     case file(String)
+    /// An open descriptor (the write end of a pipe); standard error goes there too. Standard
+    /// input is `/dev/null`.
+    case descriptor(Int32)
   }
 
   /// The process id.
@@ -28,7 +31,13 @@ package final class ChildProcess: Sendable {
   /// The exit status once reaped (`nil` while running).
   private let exitStatus = Mutex<Int32?>(nil)
 
-  private init(pid: pid_t) { self.pid = pid }
+  /// Whether the child leads its own process group (signals then go to the whole group).
+  private let isGroupLeader: Bool
+
+  private init(pid: pid_t, isGroupLeader: Bool = false) {
+    self.pid = pid
+    self.isGroupLeader = isGroupLeader
+  }
 
   /// Starts `executable` with `arguments` (not including argv[0]); stdin is `/dev/null`, stdout and
   /// stderr go to `logPath` (created or truncated).
@@ -38,8 +47,12 @@ package final class ChildProcess: Sendable {
 
   /// Starts `executable` with `arguments` (not including argv[0]) and `environment` (nil: this
   /// process's); with `.inherit` output the child also shares this process's stdin (a terminal).
+  /// `newProcessGroup` puts the child at the head of its own process group, so that
+  /// `terminateGroup` also stops what it starts (a shell script's or `npm run`'s children) and a
+  /// Ctrl-C in the terminal does not reach it.
   package static func spawn(
-    executable: String, arguments: [String], output: Output, environment: [String: String]? = nil
+    executable: String, arguments: [String], output: Output, environment: [String: String]? = nil,
+    newProcessGroup: Bool = false
   ) throws -> ChildProcess {
     var fileActions = posix_spawn_file_actions_t()
     try check(posix_spawn_file_actions_init(&fileActions), "posix_spawn_file_actions_init")
@@ -50,6 +63,11 @@ package final class ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&fileActions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644),
         "addopen log")
       try check(posix_spawn_file_actions_adddup2(&fileActions, 1, 2), "adddup2 stderr")
+    }
+    if case .descriptor(let descriptor) = output {
+      try check(posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0), "addopen stdin")
+      try check(posix_spawn_file_actions_adddup2(&fileActions, descriptor, 1), "adddup2 stdout")
+      try check(posix_spawn_file_actions_adddup2(&fileActions, descriptor, 2), "adddup2 stderr")
     }
 
     var attributes = posix_spawnattr_t()
@@ -63,8 +81,12 @@ package final class ChildProcess: Sendable {
     sigdelset(&allSignals, SIGKILL)
     sigdelset(&allSignals, SIGSTOP)
     try check(posix_spawnattr_setsigdefault(&attributes, &allSignals), "setsigdefault")
-    try check(
-      posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)), "setflags")
+    var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+    if newProcessGroup {
+      try check(posix_spawnattr_setpgroup(&attributes, 0), "setpgroup")
+      flags |= POSIX_SPAWN_SETPGROUP
+    }
+    try check(posix_spawnattr_setflags(&attributes, Int16(flags)), "setflags")
 
     let argv = ([executable] + arguments).map { strdup($0) }
     let envp = environment.map { variables in
@@ -93,7 +115,7 @@ package final class ChildProcess: Sendable {
     guard result == 0 else {
       throw FlowError(.failedPrecondition, "cannot start \(executable): \(String(cString: strerror(result)))")
     }
-    return ChildProcess(pid: pid)
+    return ChildProcess(pid: pid, isGroupLeader: newProcessGroup)
   }
 
   private static func check(_ result: Int32, _ what: String) throws {
@@ -132,19 +154,26 @@ package final class ChildProcess: Sendable {
   /// True while the process runs.
   package var isRunning: Bool { pollExit() == nil }
 
-  /// Sends `signal` if the process still runs.
+  /// Sends `signal` if the process still runs (to its whole group when it leads one).
   package func send(_ signal: Int32) {
-    if isRunning { kill(pid, signal) }
+    if isRunning { kill(isGroupLeader ? -pid : pid, signal) }
   }
 
   /// SIGTERM, then SIGKILL when the process is still running after `gracePeriod`; returns once it
   /// has been reaped. Blocks the calling thread (briefly: servers exit promptly on SIGTERM).
   package func terminate(gracePeriod: Duration) {
-    guard isRunning else { return }
+    guard isRunning else {
+      if isGroupLeader { kill(-pid, SIGKILL) }
+      return
+    }
     send(SIGTERM)
     let deadline = ContinuousClock.now + gracePeriod
     while isRunning, ContinuousClock.now < deadline { usleep(10_000) }
-    guard isRunning else { return }
+    guard isRunning else {
+      // The leader is gone; what it started in its group must not outlive it.
+      if isGroupLeader { kill(-pid, SIGKILL) }
+      return
+    }
     send(SIGKILL)
     while isRunning { usleep(5_000) }
   }

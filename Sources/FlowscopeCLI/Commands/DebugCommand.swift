@@ -13,12 +13,7 @@ struct DebugCommand: AsyncParsableCommand {
       """
   )
 
-  @Option(name: .long, help: "Theme name (default-dark, light, high-contrast, monochrome) or path to a .theme file.")
-  var theme: String?
-
-  @Flag(name: .customLong("no-mouse"), help: "Leave the mouse to the terminal (native text selection).")
-  var noMouse = false
-
+  @OptionGroup var display: DisplayOptions
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var modelOptions: ModelOptions
 
@@ -34,7 +29,7 @@ struct DebugCommand: AsyncParsableCommand {
     let databasePath = AppEnvironment.resolveDatabasePath(storeOptions.db)
     let stateDirectory = URL(fileURLWithPath: databasePath).deletingLastPathComponent()
     let options = DebuggerOptions(
-      theme: theme, mouse: !noMouse, inputHistoryURL: stateDirectory.appendingPathComponent("inputs.json"),
+      theme: display.theme, mouse: !display.noMouse, inputHistoryURL: stateDirectory.appendingPathComponent("inputs.json"),
       logURL: stateDirectory.appendingPathComponent("debugger.log"),
       environment: environment, exampleInputs: SampleFlows.exampleInputs)
     do {

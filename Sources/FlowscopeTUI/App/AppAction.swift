@@ -28,6 +28,15 @@ public enum AppEvent: Sendable {
   case inputEdited(flow: String, text: String)
   /// A message for the status line.
   case notice(String, isError: Bool)
+  /// A stream chunk of a run on an attached runtime (it does not come through the bus).
+  case remoteChunk(runID: Int, value: JSONValue, time: Double)
+  /// The attached runtime's flows (again); `savedInputs` are the remembered inputs per flow.
+  case flowsLoaded([FlowEntry], savedInputs: [String: String])
+  /// The attached runtime's connection changed, or it was replaced by another one.
+  case connectionChanged(ConnectionStatus)
+  case runtimeChanged(AttachedRuntime)
+  /// Lines written by the app the debugger started.
+  case appLog([String])
 }
 
 /// A stored stream chunk as the output pane replays it.

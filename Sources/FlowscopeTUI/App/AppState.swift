@@ -109,6 +109,11 @@ public struct AppState: Sendable {
   public var pendingQuitConfirmation = false
   public var isFinished = false
 
+  /// The runtime attached to (`flowscope attach` / `start`); nil for the in-process registry.
+  public var attached: AttachedRuntime?
+  /// The output of the app started with the debugger (`flowscope start`); nil when there is none.
+  public var appLog: AppLog?
+
   public init(flows: [FlowEntry], size: TerminalSize, now: Double, savedInputs: [String: String] = [:]) {
     self.flows = flows.sorted { $0.name < $1.name }
     self.size = size

@@ -10,6 +10,7 @@ public enum Command: Sendable, Equatable {
   case jumpToFailure, rerun, cycleStatusFilter
   case copyValue, copySpan, copyTrace, exportTrace
   case search, nextMatch, previousMatch
+  case appLog
 }
 
 /// Where a binding applies.
@@ -76,6 +77,7 @@ public enum KeyBindings {
       [.function(4), .character("e")], label: "e/F4", "edit the input in $EDITOR", .editExternally, scope: .global),
     KeyBinding([.character("Y")], label: "Y", "copy the whole trace as JSON", .copyTrace, scope: .global),
     KeyBinding([.character("x")], label: "x", "export the trace to a file", .exportTrace, scope: .global),
+    KeyBinding([.character("A")], label: "A", "the started app's log (flowscope start)", .appLog, scope: .global),
     KeyBinding([.character("M")], label: "M", "mouse capture on/off (off = select text)", .toggleMouse, scope: .global),
     KeyBinding([.control("l")], label: "^L", "repaint the screen", .repaint, scope: .global),
     KeyBinding([.control("z")], label: "^Z", "suspend (fg to resume)", .suspend, scope: .global),

@@ -52,6 +52,7 @@ extension DebuggerUpdate {
     case .previousPane: cycleFocus(by: -1, &state)
     case .focus(let pane): focus(pane, &state)
     case .help: state.overlay = .help(scroll: 0)
+    case .appLog: openAppLog(&state)
     case .quit: return quit(&state, force: false)
     case .cancelRun: return cancelRun(&state)
     case .repaint: return [.repaint]

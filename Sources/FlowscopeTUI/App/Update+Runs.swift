@@ -101,6 +101,8 @@ extension DebuggerUpdate {
       editInputText(flow: flow, text: text, &state)
     case .notice(let text, let isError):
       notify(text, isError: isError, &state)
+    case .remoteChunk, .flowsLoaded, .connectionChanged, .runtimeChanged, .appLog:
+      handleAttach(event, &state)
     }
     return []
   }
@@ -137,6 +139,7 @@ extension DebuggerUpdate {
         state.now = max(state.now, outcome.endTime)
         traceChanged = merge(SpanData(info, outcome: outcome), &state) || traceChanged
       case .spanReceived(let span):
+        if span.parentSpanId == nil { noteRootReceived(span, &state) }
         traceChanged = merge(span, &state) || traceChanged
       case .chunk(let chunk):
         state.now = max(state.now, chunk.time)
@@ -169,6 +172,17 @@ extension DebuggerUpdate {
     guard !state.runs.contains(where: { $0.traceId == span.traceId }) else { return }
     state.runs.insert(
       RunEntry(traceId: span.traceId, flowName: span.displayName, status: .running, startTime: span.startTime), at: 0)
+  }
+
+  /// A root span exported by another runtime: its run goes into (or updates) the history. Its
+  /// start copy has `endTime` 0; the end copy carries the outcome (`genkit:state` decides, since
+  /// the SDKs number status codes differently).
+  static func noteRootReceived(_ span: SpanData, _ state: inout AppState) {
+    noteRootStarted(span, &state)
+    guard !span.isRunning, let index = state.runs.firstIndex(where: { $0.traceId == span.traceId }) else { return }
+    state.runs[index].status = span.isError ? .error : .ok
+    state.runs[index].endTime = span.endTime
+    state.runs[index].errorMessage = span.errorMessage
   }
 
   /// Adds a span to the watched trace; true when it belongs there.

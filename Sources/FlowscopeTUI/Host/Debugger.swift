@@ -12,6 +12,14 @@ public enum Debugger {
   public static func run(
     runtime: FlowRuntime, store: TraceStore?, writer: TraceStoreWriter?, options: DebuggerOptions
   ) async throws {
+    try await run(target: LocalTarget(runtime: runtime), store: store, writer: writer, options: options)
+  }
+
+  /// Opens the debugger on `target` (the in-process registry, or an attached Genkit runtime) and
+  /// runs it until the user quits.
+  public static func run(
+    target: any DebugTarget, store: TraceStore?, writer: TraceStoreWriter?, options: DebuggerOptions
+  ) async throws {
     let theme = try loadTheme(options)
     let pending = try await MainActor.run { () throws -> [Task<Void, Never>] in
       let terminal = try NcursesTerminal(environment: options.environment)
@@ -27,7 +35,7 @@ public enum Debugger {
       terminal.mouseCaptureEnabled = options.mouse
       let inbox = try Inbox<HostEvent>()
       let host = DebuggerHost(
-        terminal: terminal, inbox: inbox, runtime: runtime, store: store, writer: writer, options: options)
+        terminal: terminal, inbox: inbox, target: target, store: store, writer: writer, options: options)
       UILoop(terminal: terminal, inbox: inbox, delegate: host).run()
       return host.stop()
     }

@@ -13,24 +13,25 @@ final class DebuggerHost: UILoopDelegate {
   private(set) var state: AppState
   private let terminal: any Terminal
   private let inbox: Inbox<HostEvent>
-  private let runtime: FlowRuntime
+  private let target: any DebugTarget
   private let store: TraceStore?
   private let writer: TraceStoreWriter?
   private let options: DebuggerOptions
   private let subscription: EventSubscription
   private var history: InputHistory?
   private var runs: [Int: Task<Void, Never>] = [:]
+  private var monitor: Task<Void, Never>?
   private var needsFrame = true
   /// The inputs as the session began, to save only what the user changed.
   private var initialInputs: [String: String] = [:]
 
   init(
-    terminal: any Terminal, inbox: Inbox<HostEvent>, runtime: FlowRuntime, store: TraceStore?,
+    terminal: any Terminal, inbox: Inbox<HostEvent>, target: any DebugTarget, store: TraceStore?,
     writer: TraceStoreWriter?, options: DebuggerOptions
   ) {
     self.terminal = terminal
     self.inbox = inbox
-    self.runtime = runtime
+    self.target = target
     self.store = store
     self.writer = writer
     self.options = options
@@ -49,16 +50,19 @@ final class DebuggerHost: UILoopDelegate {
     for (flow, input) in options.exampleInputs where saved[flow] == nil {
       saved[flow] = input.serialized(.prettyPrinted)
     }
-    let flows = runtime.registry.actions(ofType: "flow").map { FlowEntry($0.descriptor) }
-    state = AppState(flows: flows, size: terminal.size, now: Self.now(), savedInputs: saved)
+    state = AppState(flows: target.initialFlows, size: terminal.size, now: Self.now(), savedInputs: saved)
     state.mouseEnabled = options.mouse
+    state.attached = target.attachedRuntime
     initialInputs = state.editors.mapValues(\.text)
     if let notice { DebuggerUpdate.notify(notice, isError: true, &state) }
     if store == nil { DebuggerUpdate.notify("Trace store unavailable: runs are not saved", isError: true, &state) }
-    subscription = runtime.bus.subscribe(policy: .unbounded, name: "debugger") { [inbox] in
+    subscription = target.bus.subscribe(policy: .unbounded, name: "debugger") { [inbox] in
       inbox.post(.busAvailable)
     }
     perform([.loadRuns])
+    monitor = Task.detached { [target, inbox] in
+      await target.monitor { change in inbox.post(.target(change)) }
+    }
   }
 
   static func now() -> Double { Date().timeIntervalSince1970 * 1000 }
@@ -78,6 +82,8 @@ final class DebuggerHost: UILoopDelegate {
       case .busAvailable:
         let batch = subscription.drain()
         if !batch.isEmpty { dispatch(.event(.traceEvents(batch))) }
+      case .target(let change):
+        dispatch(.event(appEvent(for: change)))
       }
     }
   }
@@ -113,6 +119,17 @@ final class DebuggerHost: UILoopDelegate {
   /// screen ticking, or an idle debugger would never sleep.)
   private var isAnimating: Bool { state.isRunning }
 
+  /// What a target's change means to the debugger.
+  private func appEvent(for change: TargetChange) -> AppEvent {
+    switch change {
+    case .status(let status): return .connectionChanged(status)
+    case .runtime(let runtime): return .runtimeChanged(runtime)
+    case .flows(let flows): return .flowsLoaded(flows, savedInputs: history?.entries ?? [:])
+    case .log(let lines): return .appLog(lines)
+    case .notice(let text, let isError): return .notice(text, isError: isError)
+    }
+  }
+
   // MARK: - Actions and effects
 
   func dispatch(_ action: Action) {
@@ -133,7 +150,7 @@ final class DebuggerHost: UILoopDelegate {
     case .runFlow(let runID, let flow, let input):
       startRun(runID: runID, flow: flow, input: input)
     case .cancelRun(let runID):
-      runs[runID]?.cancel()
+      cancelRun(runID)
     case .loadRuns:
       loadRuns()
     case .loadTrace(let traceId):
@@ -183,22 +200,41 @@ final class DebuggerHost: UILoopDelegate {
   }
 
   private func startRun(runID: Int, flow: String, input: JSONValue) {
-    guard let action = runtime.registry.flow(named: flow) else {
-      post(.runFinished(runID: runID, traceId: nil, result: .failure(FlowError(.notFound, "Flow \(flow) not found"))))
-      return
-    }
     let inbox = self.inbox
+    let target = self.target
     runs[runID] = Task.detached {
-      let options = ActionRunOptions(onTraceStarted: { traceId, _ in
-        inbox.post(.app(.runStarted(runID: runID, traceId: traceId)))
-      })
+      let observer = RunObserver(
+        traceStarted: { traceId in inbox.post(.app(.runStarted(runID: runID, traceId: traceId))) },
+        chunk: { value, time in inbox.post(.app(.remoteChunk(runID: runID, value: value, time: time))) })
       do {
-        let result = try await action.run(input, options: options)
+        let result = try await target.run(flow: flow, input: input, observer: observer)
         inbox.post(.app(.runFinished(runID: runID, traceId: result.traceId, result: .success(result.result))))
       } catch {
         let failure = FlowError(wrapping: error)
         inbox.post(.app(.runFinished(runID: runID, traceId: failure.traceId, result: .failure(failure))))
       }
+    }
+  }
+
+  /// Cancels a run: an attached runtime is asked to cancel it (its spans then end as the runtime
+  /// reports them); the request is dropped when the runtime cannot, or has not within 3 s.
+  private func cancelRun(_ runID: Int) {
+    guard let task = runs[runID] else { return }
+    guard let traceId = state.activeRun.flatMap({ $0.runID == runID ? $0.traceId : nil }),
+      target.attachedRuntime != nil
+    else {
+      task.cancel()
+      return
+    }
+    let target = self.target
+    let inbox = self.inbox
+    Task.detached {
+      if await target.cancel(traceId: traceId) {
+        try? await Task.sleep(for: .seconds(3))
+      } else {
+        inbox.post(.app(.notice("The runtime did not cancel the run; closing the request", isError: true)))
+      }
+      task.cancel()
     }
   }
 
@@ -273,8 +309,15 @@ final class DebuggerHost: UILoopDelegate {
   /// Cancels what still runs and stops listening; returns the runs to wait for (their spans end
   /// `CANCELLED` and still reach the store).
   func stop() -> [Task<Void, Never>] {
+    var pending = Array(runs.values)
+    // An attached runtime's run would go on after the request closes: ask it to stop first.
+    if target.attachedRuntime != nil, let run = state.activeRun, run.status == .running, let traceId = run.traceId {
+      let target = self.target
+      pending.append(Task.detached { _ = await target.cancel(traceId: traceId) })
+    }
     for task in runs.values { task.cancel() }
-    runtime.bus.unsubscribe(subscription)
-    return Array(runs.values)
+    monitor?.cancel()
+    target.bus.unsubscribe(subscription)
+    return pending
   }
 }

@@ -4,4 +4,6 @@ public enum HostEvent: Sendable {
   case app(AppEvent)
   /// The event bus has trace events waiting (drained on the UI thread once per frame).
   case busAvailable
+  /// The debug target reported a change (connection, flows, app log).
+  case target(TargetChange)
 }

@@ -13,8 +13,13 @@ enum StatusBarView {
         "\(Spinner.frame(at: state.now)) \(run.flowName) \(ValueFormatting.duration(milliseconds: max(state.now - run.startTime, 0)))"
     }
     if !state.mouseEnabled { right = right.isEmpty ? "mouse off" : right + " · mouse off" }
-    let rightWidth = right.isEmpty ? 0 : min(DisplayWidth.of(right) + 1, rect.width / 2)
-    let leftWidth = rect.width - rightWidth
+    if let unread = state.appLog?.unreadCount, unread > 0 {
+      right = (right.isEmpty ? "" : right + " · ") + "A: \(unread) log lines"
+    }
+    let connection = state.attached.map(connectionLabel)
+    let connectionWidth = connection.map { min(DisplayWidth.of($0.text) + 1, rect.width / 3) } ?? 0
+    let rightWidth = right.isEmpty ? 0 : min(DisplayWidth.of(right) + 1, (rect.width - connectionWidth) / 2)
+    let leftWidth = rect.width - rightWidth - connectionWidth
     if let message = state.message {
       let style = TextStyle(foreground: message.isError ? .failure : .accent, bold: message.isError)
       canvas.put(
@@ -34,9 +39,25 @@ enum StatusBarView {
     }
     if rightWidth > 0 {
       canvas.put(
-        right, row: rect.row, column: rect.right - rightWidth, style: TextStyle(foreground: .running, bold: true),
-        maxWidth: rightWidth)
+        right, row: rect.row, column: rect.right - rightWidth - connectionWidth,
+        style: TextStyle(foreground: .running, bold: true), maxWidth: rightWidth)
     }
+    if let connection, connectionWidth > 0 {
+      canvas.put(
+        connection.text, row: rect.row, column: rect.right - connectionWidth,
+        style: TextStyle(foreground: connection.color, bold: true), maxWidth: connectionWidth)
+    }
+  }
+
+  /// `● connected py/0.12.0 pid 42`: the attached runtime and the state of the link.
+  static func connectionLabel(_ runtime: AttachedRuntime) -> (text: String, color: ColorRole) {
+    let color: ColorRole
+    switch runtime.status {
+    case .connected: color = .success
+    case .reconnecting: color = .running
+    case .gone: color = .failure
+    }
+    return ("● \(runtime.status.label) \(TextSanitizer.sanitize(runtime.name, keepNewlines: false))", color)
   }
 
   /// The hints for what has the keyboard now.

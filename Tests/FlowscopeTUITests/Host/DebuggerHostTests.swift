@@ -4,36 +4,6 @@ import Testing
 
 @testable import FlowscopeTUI
 
-/// Drives the real host (state, update, effects, event bus) through the real UI loop on an
-/// in-memory terminal, and stops once `until` holds after a frame.
-private final class Driver: UILoopDelegate {
-  typealias Event = HostEvent
-  let host: DebuggerHost
-  let until: (AppState) -> Bool
-  private let deadline = ContinuousClock.now + .seconds(20)
-  var timedOut = false
-  var frames = 0
-
-  init(host: DebuggerHost, until: @escaping (AppState) -> Bool) {
-    self.host = host
-    self.until = until
-  }
-
-  func loop(received input: [TerminalInput]) { host.loop(received: input) }
-  func loop(received events: [HostEvent]) { host.loop(received: events) }
-  func loopReceivedTermination(signal: Int32) { host.loopReceivedTermination(signal: signal) }
-  func nextFrame(size: TerminalSize) -> (canvas: Canvas, cursor: (row: Int, column: Int)?)? {
-    let frame = host.nextFrame(size: size)
-    if frame != nil { frames += 1 }
-    return frame
-  }
-  var nextDeadline: ContinuousClock.Instant? { min(host.nextDeadline ?? deadline, deadline) }
-  var isFinished: Bool {
-    if ContinuousClock.now >= deadline { timedOut = true }
-    return timedOut || host.isFinished || until(host.state)
-  }
-}
-
 @Suite("Debugger host", .serialized)
 struct DebuggerHostTests {
   func firehoseRuntime() -> FlowRuntime {
@@ -53,7 +23,7 @@ struct DebuggerHostTests {
     let terminal = try MemoryTerminal(size: TerminalSize(rows: 40, columns: 120))
     let inbox = try Inbox<HostEvent>()
     let host = DebuggerHost(
-      terminal: terminal, inbox: inbox, runtime: runtime, store: nil, writer: nil,
+      terminal: terminal, inbox: inbox, target: LocalTarget(runtime: runtime), store: nil, writer: nil,
       options: DebuggerOptions(environment: [:], exampleInputs: ["firehose": 5000]))
     let driver = Driver(host: host) { $0.activeRun?.status == .ok }
     terminal.feed.send(keys: .enter)
@@ -79,7 +49,7 @@ struct DebuggerHostTests {
     let terminal = try MemoryTerminal(size: TerminalSize(rows: 40, columns: 120))
     let inbox = try Inbox<HostEvent>()
     let host = DebuggerHost(
-      terminal: terminal, inbox: inbox, runtime: runtime, store: nil, writer: nil,
+      terminal: terminal, inbox: inbox, target: LocalTarget(runtime: runtime), store: nil, writer: nil,
       options: DebuggerOptions(environment: [:], exampleInputs: ["hang": 1]))
     var cancelled = false
     let driver = Driver(host: host) { state in
@@ -108,7 +78,7 @@ struct DebuggerHostTests {
     let terminal = try MemoryTerminal(size: TerminalSize(rows: 40, columns: 120))
     let inbox = try Inbox<HostEvent>()
     let host = DebuggerHost(
-      terminal: terminal, inbox: inbox, runtime: runtime, store: nil, writer: nil,
+      terminal: terminal, inbox: inbox, target: LocalTarget(runtime: runtime), store: nil, writer: nil,
       options: DebuggerOptions(environment: ["TERM": "xterm-256color"], exampleInputs: ["echo": 7]))
     var copied = false
     let driver = Driver(host: host) { state in
@@ -138,7 +108,7 @@ struct DebuggerHostTests {
     let terminal = try MemoryTerminal(size: TerminalSize(rows: 40, columns: 120))
     let inbox = try Inbox<HostEvent>()
     let host = DebuggerHost(
-      terminal: terminal, inbox: inbox, runtime: FlowRuntime(), store: nil, writer: nil,
+      terminal: terminal, inbox: inbox, target: LocalTarget(runtime: FlowRuntime()), store: nil, writer: nil,
       options: DebuggerOptions(environment: [:]))
     // A run another process left "running" (it died), listed from the store.
     host.loop(received: [
