@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
 import PackageDescription
 
 let package = Package(
@@ -11,6 +11,8 @@ let package = Package(
     .library(name: "FlowsOpenAI", targets: ["FlowsOpenAI"]),
     .library(name: "FlowsServer", targets: ["FlowsServer"]),
     .library(name: "FlowsClient", targets: ["FlowsClient"]),
+    // Opt-in: OTLP export through swift-otel (its build takes minutes; the core products do not need it).
+    .library(name: "FlowsOTel", targets: ["FlowsOTel"]),
     .executable(name: "flowscope", targets: ["flowscope"]),
   ],
   dependencies: [
@@ -22,6 +24,8 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
   ],
   targets: [
     .target(name: "Flows"),
@@ -58,11 +62,21 @@ let package = Package(
       ]
     ),
     .target(
+      name: "FlowsOTel",
+      dependencies: [
+        "Flows", .product(name: "OTel", package: "swift-otel"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ]
+    ),
+    .target(
       name: "FlowscopeCLI",
       dependencies: [
-        "Flows", "FlowsAI", "FlowsOpenAI", "TraceStore", "FlowscopeTUI", "FlowsServer",
+        "Flows", "FlowsAI", "FlowsOpenAI", "TraceStore", "FlowscopeTUI", "FlowsServer", "FlowsClient",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
@@ -96,7 +110,13 @@ let package = Package(
       exclude: ["Fixtures"]
     ),
     .testTarget(name: "TraceStoreTests", dependencies: ["TraceStore", "Flows"]),
-    .testTarget(name: "FlowscopeCLITests", dependencies: ["FlowscopeCLI", "flowscope", "FlowsClient", "Flows"]),
+    .testTarget(
+      name: "FlowscopeCLITests",
+      dependencies: [
+        "FlowscopeCLI", "flowscope", "FlowsClient", "Flows", "FlowsServer", "TraceStore", "FlowscopeTUI",
+        "FlowsTestSupport",
+      ]
+    ),
     .testTarget(name: "FlowscopeEndToEndTests", dependencies: ["flowscope", "Flows"]),
     .testTarget(
       name: "PeerCompatibilityTests",
@@ -107,7 +127,7 @@ let package = Package(
     .testTarget(
       name: "FlowsClientTests",
       dependencies: [
-        "FlowsClient", "Flows", "FlowsTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        "FlowsClient", "FlowsServer", "Flows", "FlowsTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
       ]
@@ -121,6 +141,18 @@ let package = Package(
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ]
+    ),
+    .testTarget(
+      name: "FlowsOTelTests",
+      dependencies: [
+        "FlowsOTel", "Flows", "FlowsAI", "FlowsServer", "TraceStore", "FlowsTestSupport",
+        .product(name: "OTel", package: "swift-otel"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
+        .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]
     ),

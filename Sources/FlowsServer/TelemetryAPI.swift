@@ -36,7 +36,9 @@ extension RouterMethods {
   /// | `GET /api/traces/:traceId` | the full `TraceData`; 404 `{"code":5,…}` when unknown (Genkit sends an empty 200) |
   /// | `GET /api/traces/:traceId/stream` | SSE: snapshot, then `span_start`/`span_end` events until the root span ends |
   /// | `POST /api/traces` | ingests a (partial) `TraceData`, merged by span id; `200 OK`; malformed 400 |
-  /// | `POST /api/otlp[/v1/traces\|logs\|metrics]` | `200 {}`, ignored (not converted) |
+  /// | `POST /api/otlp/v1/traces` | OTLP/JSON `ExportTraceServiceRequest`, converted to Genkit spans (`OTLPJSONTraceConverter`) and ingested like `POST /api/traces`; `200 {"partialSuccess":{…}}`; malformed 400, protobuf or compressed 415 |
+  /// | `POST /api/otlp` | the same for a trace request (`resourceSpans`); other payloads (Python Genkit's logs) `200 {}`, ignored |
+  /// | `POST /api/otlp/v1/logs\|metrics` | `200 {}`, ignored |
   ///
   /// Trace ids in paths must not be empty, `.`, `..`, or contain `/`, `\` or NUL (400).
   /// Ingested spans are also published on `bus` as `.spanReceived`, which is what live streams
@@ -55,7 +57,9 @@ extension RouterMethods {
     post("/api/traces") { request, _ in await routes.ingest(request) }
     get("/api/traces/:traceId") { _, context in routes.trace(context.parameters.get("traceId")) }
     get("/api/traces/:traceId/stream") { _, context in routes.stream(context.parameters.get("traceId")) }
-    for path in ["/api/otlp", "/api/otlp/v1/traces", "/api/otlp/v1/logs", "/api/otlp/v1/metrics"] {
+    post("/api/otlp") { request, _ in await routes.ingestOTLP(request, endpoint: .any) }
+    post("/api/otlp/v1/traces") { request, _ in await routes.ingestOTLP(request, endpoint: .traces) }
+    for path in ["/api/otlp/v1/logs", "/api/otlp/v1/metrics"] {
       post(RouterPath(path)) { request, _ in await routes.ignoreOTLP(request) }
     }
   }
@@ -134,8 +138,8 @@ struct TelemetryRoutes: Sendable {
     }
   }
 
-  /// `POST /api/otlp[/v1/…]`: accepted and ignored (`{}`), so runtimes that also post OTLP logs
-  /// there (the Python one does) get no errors. OTLP spans are not converted.
+  /// `POST /api/otlp/v1/logs|metrics`: accepted and ignored (`{}`), so runtimes that post OTLP logs
+  /// or metrics get no errors.
   func ignoreOTLP(_ request: Request) async -> Response {
     _ = try? await request.body.collect(upTo: options.maxBodySize)
     return ReflectionHTTP.json([:])

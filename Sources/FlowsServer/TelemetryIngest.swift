@@ -35,6 +35,13 @@ struct TelemetryIngest {
     } catch {
       throw Invalid(description: "invalid TraceData: \(error)")
     }
+    try ingest(trace)
+  }
+
+  /// Stores and announces a trace already in Genkit form (its id must be valid, see
+  /// `TelemetryTraceId`); the path shared by `POST /api/traces` and OTLP/JSON ingest.
+  func ingest(_ trace: TraceData) throws {
+    let traceId = trace.traceId
     var spans = trace.spans.values.sorted { ($0.startTime, $0.spanId) < ($1.startTime, $1.spanId) }
     for index in spans.indices where spans[index].traceId != traceId { spans[index].traceId = traceId }
     guard !spans.isEmpty else { return }

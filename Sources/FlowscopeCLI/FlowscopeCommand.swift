@@ -12,6 +12,7 @@ public struct FlowscopeCommand: AsyncParsableCommand {
       """,
     subcommands: [
       DebugCommand.self, FlowsCommand.self, RunCommand.self, TracesCommand.self, DemoCommand.self, ServeCommand.self,
+      AttachCommand.self, StartCommand.self,
     ],
     defaultSubcommand: DebugCommand.self
   )

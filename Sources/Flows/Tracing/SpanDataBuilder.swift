@@ -48,10 +48,23 @@ extension SpanData {
 extension SpanData {
   /// `genkit:state` when present; otherwise derived from the status code (2 means error in JS and
   /// Python, 1 in Go exports, so an error message decides there).
+  ///
+  /// A Genkit span that ended with neither `genkit:state` nor an OK status did not finish its
+  /// work: Python's runtime ends a cancelled run's spans that way. It counts as failed.
   public var isError: Bool {
     if let state = attributes["genkit:state"]?.stringValue { return state == "error" }
+    if endedWithoutOutcome { return true }
     guard let status else { return false }
     return status.code == 2 || (status.code == 1 && status.message != nil)
+  }
+
+  /// An ended Genkit span (it has `genkit:type`) without `genkit:state`, output, or an error or
+  /// OK status: interrupted (Python's runtime exports cancelled spans so).
+  public var endedWithoutOutcome: Bool {
+    guard !isRunning, attributes["genkit:state"] == nil, attributes["genkit:type"] != nil,
+      attributes["genkit:output"] == nil
+    else { return false }
+    return (status?.code ?? 0) == 0 && (status?.message ?? "").isEmpty
   }
 
   /// True while the span has not ended.
@@ -74,6 +87,7 @@ extension SpanData {
     guard isError else { return nil }
     if let message = status?.message, !message.isEmpty { return message }
     if let message = attributes["genkit:error"]?.stringValue { return message }
+    if endedWithoutOutcome { return "ended without an outcome (cancelled or interrupted)" }
     return timeEvents?.first { $0.description == "exception" }?.attributes["exception.message"]?.stringValue ?? "Error"
   }
 

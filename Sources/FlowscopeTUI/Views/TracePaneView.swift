@@ -78,9 +78,9 @@ enum TracePaneView {
     let nameStyle = TextStyle(
       foreground: row.status == .error ? .failure : nil, background: base.background,
       bold: base.bold || row.isFailureSource)
-    canvas.put(
-      Truncation.fit(name, width: max(x + columns.name - column, 0)), row: y, column: column, style: nameStyle,
-      maxWidth: max(x + columns.name - column, 0))
+    // One column stays free so a long name never runs into the kind.
+    let nameWidth = max(x + columns.name - column - (columns.kind > 0 ? 1 : 0), 0)
+    canvas.put(Truncation.fit(name, width: nameWidth), row: y, column: column, style: nameStyle, maxWidth: nameWidth)
     column = x + columns.name
     if columns.kind > 0 {
       canvas.put(

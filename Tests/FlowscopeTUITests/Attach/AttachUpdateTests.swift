@@ -134,7 +134,8 @@ struct AttachUpdateTests {
     state.size = wide
     let bar = screen(state).split(separator: "\n").last.map(String.init) ?? ""
     #expect(bar.contains("● connected"))
-    #expect(bar.contains("next pane"))
+    #expect(bar.contains("j/k move"))
+    #expect(DisplayWidth.of(bar.components(separatedBy: "●").last ?? "") <= 120 / 3)
   }
 
   @Test func theLocalDebuggerShowsNoConnection() {

@@ -1,0 +1,75 @@
+import Flows
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The OTLP/HTTP receiver of the telemetry API: OTLP/JSON trace exports are converted to Genkit
+/// traces (`OTLPJSONTraceConverter`) and ingested like `POST /api/traces`.
+extension TelemetryRoutes {
+  /// Which OTLP path was posted to.
+  enum OTLPEndpoint {
+    /// `/api/otlp/v1/traces`: the body must be an `ExportTraceServiceRequest`.
+    case traces
+    /// `/api/otlp`: Genkit's catch-all; trace requests are ingested, logs and metrics ignored.
+    case any
+  }
+
+  /// `POST /api/otlp/v1/traces` and `POST /api/otlp`.
+  ///
+  /// Answers OTLP's success body `{"partialSuccess": {}}` (with `rejectedSpans` and `errorMessage`
+  /// when some spans were unusable), `{}` for an ignored non-trace payload on `/api/otlp`, 400 for a
+  /// body that is not OTLP/JSON (the message gives the line and column of a JSON syntax error), 413
+  /// when too large, and 415 for protobuf or compressed bodies, which this receiver does not decode.
+  func ingestOTLP(_ request: Request, endpoint: OTLPEndpoint) async -> Response {
+    if let refusal = Self.unsupportedOTLPEncoding(request) {
+      _ = try? await request.body.collect(upTo: options.maxBodySize)
+      return Self.failure(.invalidArgument, refusal, status: .unsupportedMediaType)
+    }
+    let body: JSONValue
+    do {
+      body = try await ReflectionHTTP.readJSON(request, limit: options.maxBodySize)
+    } catch {
+      return Self.failure(.invalidArgument, error.description, status: ReflectionHTTP.status(for: error))
+    }
+    if endpoint == .any, body.objectValue != nil, !OTLPJSONTraceConverter.containsTraces(body) {
+      return ReflectionHTTP.json([:])
+    }
+    let converted: OTLPJSONTraces
+    do {
+      converted = try OTLPJSONTraceConverter.traces(from: body)
+    } catch {
+      return Self.failure(.invalidArgument, error.description, status: .badRequest)
+    }
+    let ingest = TelemetryIngest(store: store, bus: bus)
+    do {
+      for trace in converted.traces { try ingest.ingest(trace) }
+    } catch {
+      return Self.failure(.internal, "\(error)", status: .internalServerError)
+    }
+    var partialSuccess = JSONObject()
+    if converted.rejectedSpans > 0 {
+      partialSuccess["rejectedSpans"] = .string(String(converted.rejectedSpans))
+      partialSuccess["errorMessage"] = .string(converted.rejectionMessages.joined(separator: "; "))
+    }
+    return ReflectionHTTP.json(["partialSuccess": .object(partialSuccess)])
+  }
+
+  /// Why the body cannot be read, for protobuf (`application/x-protobuf`, gRPC) or compressed
+  /// (`Content-Encoding` other than identity) requests; nil for anything that may be JSON.
+  static func unsupportedOTLPEncoding(_ request: Request) -> String? {
+    let contentType = request.headers[.contentType] ?? ""
+    let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+    if mediaType.lowercased().contains("protobuf") || mediaType.lowercased().hasPrefix("application/grpc") {
+      return
+        "OTLP/protobuf is not supported (Content-Type '\(contentType)'): this receiver accepts OTLP/JSON only; "
+        + "set OTEL_EXPORTER_OTLP_PROTOCOL=http/json (or OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/json) in the "
+        + "exporting process"
+    }
+    if let encoding = request.headers[.contentEncoding], !encoding.isEmpty, encoding.lowercased() != "identity" {
+      return
+        "compressed OTLP bodies are not supported (Content-Encoding '\(encoding)'); "
+        + "set OTEL_EXPORTER_OTLP_COMPRESSION=none in the exporting process"
+    }
+    return nil
+  }
+}
