@@ -15,6 +15,12 @@ let package = Package(
     .library(name: "FlowsOTel", targets: ["FlowsOTel"]),
     .executable(name: "flowscope", targets: ["flowscope"]),
   ],
+  traits: [
+    .trait(
+      name: "OTLP",
+      description: "flowscope serve also exports spans over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (builds swift-otel)"
+    )
+  ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -74,6 +80,7 @@ let package = Package(
       name: "FlowscopeCLI",
       dependencies: [
         "Flows", "FlowsAI", "FlowsOpenAI", "TraceStore", "FlowscopeTUI", "FlowsServer", "FlowsClient",
+        .target(name: "FlowsOTel", condition: .when(traits: ["OTLP"])),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),

@@ -10,3 +10,5 @@ swift build --build-tests
 # Serially: several suites block a thread on purpose (UI loops, child processes, tmux), and on a
 # 2-core machine parallel suites could starve the cooperative pool that the others need.
 swift test --skip-build --no-parallel "$@"
+# OTLP export across two processes (a build of the CLI with the OTLP trait; ~1 minute).
+scripts/otlp-smoke.sh

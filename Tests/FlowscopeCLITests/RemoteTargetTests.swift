@@ -69,16 +69,23 @@ private func eventually(_ what: String, _ condition: @Sendable () async -> Bool)
   Issue.record("timed out waiting for \(what)")
 }
 
+/// A fresh remote runtime, a session with its own store and listener, and the target attached to
+/// the runtime by URL.
+private func attachToNewRuntime() async throws -> (RemoteRuntime, AttachSession, RemoteTarget) {
+  let remote = try await RemoteRuntime.start()
+  let directory = try temporaryDirectory()
+  let session = try await AttachSession.open(
+    databasePath: directory.appendingPathComponent("traces.sqlite").path, telemetryPort: 0)
+  let target = try await session.connect(
+    to: RuntimeInfo(id: "", pid: nil, reflectionServerUrl: remote.url), projectRoot: nil)
+  return (remote, session, target)
+}
+
 @Suite("Attached runtime (reflection client, telemetry listener)", .serialized)
 struct RemoteTargetTests {
   @Test func listsFlowsStreamsARunAndReceivesItsSpans() async throws {
     try await withSafetyLimit {
-      let remote = try await RemoteRuntime.start()
-      let directory = try temporaryDirectory()
-      let session = try await AttachSession.open(
-        databasePath: directory.appendingPathComponent("traces.sqlite").path, telemetryPort: 0)
-      let target = try await session.connect(
-        to: RuntimeInfo(id: "", pid: nil, reflectionServerUrl: remote.url), projectRoot: nil)
+      let (remote, session, target) = try await attachToNewRuntime()
       #expect(target.initialFlows.map(\.name) == ["count", "hang"])
       #expect(target.initialFlows.first?.key == "/flow/count")
       // notify pointed the runtime's exporter at the listener.
@@ -114,12 +121,7 @@ struct RemoteTargetTests {
 
   @Test func cancelReachesTheRuntimeAndUnknownFlowsAreNotFound() async throws {
     try await withSafetyLimit {
-      let remote = try await RemoteRuntime.start()
-      let directory = try temporaryDirectory()
-      let session = try await AttachSession.open(
-        databasePath: directory.appendingPathComponent("traces.sqlite").path, telemetryPort: 0)
-      let target = try await session.connect(
-        to: RuntimeInfo(id: "", pid: nil, reflectionServerUrl: remote.url), projectRoot: nil)
+      let (remote, session, target) = try await attachToNewRuntime()
       let traceIds = Locked<[String]>([])
       let run = Task {
         try await target.run(

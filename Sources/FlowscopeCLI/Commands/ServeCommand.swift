@@ -71,6 +71,9 @@ struct ServeCommand: AsyncParsableCommand {
     // Spans go to a Genkit telemetry server when one is configured (GENKIT_TELEMETRY_SERVER, or /api/notify).
     let exporter = TelemetryExporter(bus: runtime.bus)
     var services: [any Service] = [exporter]
+    let otlp = try OTLPExport.service(for: runtime, environment: ProcessInfo.processInfo.environment)
+    if let service = otlp.service { services.append(service) }
+    if let note = otlp.note { Console.error(note) }
     var reflection: ReflectionServer?
     if dev || ProcessInfo.processInfo.environment["GENKIT_ENV"] == "dev" {
       let writer = environment.writer
