@@ -9,13 +9,20 @@ final class ReflectionCancellations: Sendable {
 
   private let traceIds = Mutex<[String]>([])
 
-  /// Remembers that `traceId` was cancelled.
-  func record(_ traceId: String) {
+  /// Remembers that `traceId` is being cancelled; false when it already was.
+  @discardableResult
+  func record(_ traceId: String) -> Bool {
     traceIds.withLock { ids in
-      ids.removeAll { $0 == traceId }
+      guard !ids.contains(traceId) else { return false }
       ids.append(traceId)
       if ids.count > Self.capacity { ids.removeFirst(ids.count - Self.capacity) }
+      return true
     }
+  }
+
+  /// Forgets `traceId` (the runtime did not cancel it).
+  func remove(_ traceId: String) {
+    traceIds.withLock { $0.removeAll { $0 == traceId } }
   }
 
   /// True when `traceId` was cancelled through this client.

@@ -154,22 +154,30 @@ public struct ReflectionClient: Sendable {
   public func cancelAction(traceId: String) async throws -> Bool {
     let url = url("/api/cancelAction")
     let transport = self.transport
-    let cancelled = try await ReflectionTransport.withDeadline(timeout, "POST \(url)") { [timeout] in
-      let request = ReflectionTransport.request(.POST, url: url, json: ["traceId": .string(traceId)])
-      let response = try await transport.send(request, url: url, timeout: timeout)
-      switch response.status.code {
-      case 200..<300:
-        _ = try await transport.collect(response.body, url: url, limit: ReflectionTransport.maxErrorBodyBytes)
-        return true
-      case 404:
-        _ = try await transport.collect(response.body, url: url, limit: ReflectionTransport.maxErrorBodyBytes)
-        return false
-      default:
-        throw try await transport.errorResponse(response, url: url)
+    // Recorded before asking: the runtime may end the run (and its response) before this call
+    // has read the answer.
+    let isNew = cancellations.record(traceId)
+    do {
+      let cancelled = try await ReflectionTransport.withDeadline(timeout, "POST \(url)") { [timeout] in
+        let request = ReflectionTransport.request(.POST, url: url, json: ["traceId": .string(traceId)])
+        let response = try await transport.send(request, url: url, timeout: timeout)
+        switch response.status.code {
+        case 200..<300:
+          _ = try await transport.collect(response.body, url: url, limit: ReflectionTransport.maxErrorBodyBytes)
+          return true
+        case 404:
+          _ = try await transport.collect(response.body, url: url, limit: ReflectionTransport.maxErrorBodyBytes)
+          return false
+        default:
+          throw try await transport.errorResponse(response, url: url)
+        }
       }
+      if !cancelled, isNew { cancellations.remove(traceId) }
+      return cancelled
+    } catch {
+      if isNew { cancellations.remove(traceId) }
+      throw error
     }
-    if cancelled { cancellations.record(traceId) }
-    return cancelled
   }
 
   /// Tells the runtime where the telemetry server is (`POST /api/notify`), as the Genkit CLI does

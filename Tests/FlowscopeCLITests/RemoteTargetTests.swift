@@ -77,7 +77,7 @@ private func attachToNewRuntime() async throws -> (RemoteRuntime, AttachSession,
   let session = try await AttachSession.open(
     databasePath: directory.appendingPathComponent("traces.sqlite").path, telemetryPort: 0)
   let target = try await session.connect(
-    to: RuntimeInfo(id: "", pid: nil, reflectionServerUrl: remote.url), projectRoot: nil)
+    to: RuntimeInfo(id: "", pid: nil, reflectionServerUrl: remote.url), searchRoots: [])
   return (remote, session, target)
 }
 
@@ -149,7 +149,7 @@ struct RemoteTargetTests {
       let session = try await AttachSession.open(
         databasePath: root.appendingPathComponent("traces.sqlite").path, telemetryPort: 0)
       let runtime = try #require(RuntimeDiscovery.runtimeFiles(projectRoot: root).first)
-      let target = try await session.connect(to: runtime, projectRoot: root)
+      let target = try await session.connect(to: runtime, searchRoots: [root])
       let changes = Locked<[TargetChange]>([])
       let monitor = Task { await target.monitor { changes.append($0) } }
       await first.stop()
@@ -237,5 +237,17 @@ struct AppProcessTests {
     #expect(throws: CLIFailure.self) {
       try AppProcess(command: ["no-such-command-\(UUID().uuidString)"], environment: ["PATH": "/usr/bin:/bin"])
     }
+  }
+}
+
+@Suite("Where runtimes are looked for")
+struct SearchRootTests {
+  @Test func theProjectRootAndTheWorkingDirectoryWhereTheyDiffer() throws {
+    let root = try temporaryDirectory()
+    FileManager.default.createFile(atPath: root.appendingPathComponent("requirements.txt").path, contents: nil)
+    let nested = root.appendingPathComponent("src/app")
+    try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
+    #expect(RemoteTarget.searchRoots(workingDirectory: nested.path).map(\.lastPathComponent) == [root.lastPathComponent, "app"])
+    #expect(RemoteTarget.searchRoots(workingDirectory: root.path).count == 1)
   }
 }

@@ -12,6 +12,8 @@ Environment:
     GENKIT_ENV=dev              required: starts the reflection server and writes the runtime file
     GENKIT_TELEMETRY_SERVER     optional: where Genkit exports traces (Genkit reads it itself)
     ATTACH_APP_CANCEL_MARKER    optional: a file ``slow`` creates when it is cancelled
+    ATTACH_APP_EXIT_WITH_PARENT optional: ``1`` makes the app stop (as on SIGTERM) once its parent
+                                process is gone, so a test runner that dies leaves no runtime behind
 
 Flows (keys ``/flow/<name>``):
     streamy   str -> str    streams 5 text chunks (60 ms apart), returns them joined
@@ -28,6 +30,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 from genkit import ActionRunContext, Genkit
@@ -125,9 +130,23 @@ async def boom(text: str) -> str:
     raise ValueError(f'kaboom: {text}')
 
 
+def exit_with_parent() -> None:
+    """Sends this process SIGTERM once it is re-parented (its parent exited), checking twice a second."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True, name='exit-with-parent').start()
+
+
 async def main() -> None:
     """Nothing to do at startup: the flows are driven over the reflection API."""
 
 
 if __name__ == '__main__':
+    if os.environ.get('ATTACH_APP_EXIT_WITH_PARENT') == '1':
+        exit_with_parent()
     ai.run_main(main())

@@ -44,16 +44,14 @@ final class AttachedPythonRuntime: Sendable {
       process = try ChildProcess.spawn(
         executable: "/bin/sh", arguments: ["-c", #"cd "$1" && exec "$2" "$3""#, "sh", directory, python, app],
         output: .file(logPath),
-        environment: TestEnvironment.base(adding: ["GENKIT_ENV": "dev", "ATTACH_APP_CANCEL_MARKER": marker]),
+        environment: TestEnvironment.base(adding: [
+          "GENKIT_ENV": "dev", "ATTACH_APP_CANCEL_MARKER": marker, "ATTACH_APP_EXIT_WITH_PARENT": "1",
+        ]),
         newProcessGroup: true)
     } catch {
       try? FileManager.default.removeItem(atPath: directory)
       throw HarnessError(description: "cannot start attach_app.py: \(error)")
     }
-    let exitWatch = Task {
-      while process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-    }
-    defer { exitWatch.cancel() }
     do {
       let info = try await withThrowingTaskGroup(of: RuntimeInfo?.self) { group in
         group.addTask {
@@ -61,7 +59,7 @@ final class AttachedPythonRuntime: Sendable {
             projectRoot: directory, newerThan: since, pid: process.pid, timeout: .seconds(60))
         }
         group.addTask {
-          try await exitWatch.value
+          while process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
           return nil
         }
         defer { group.cancelAll() }

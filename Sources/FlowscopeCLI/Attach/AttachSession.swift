@@ -47,7 +47,7 @@ struct AttachSession {
 
   /// Connects to `runtime`: tells it where to export, reads its flows. A runtime that does not
   /// answer is an error the user can act on.
-  func connect(to runtime: RuntimeInfo, projectRoot: URL?, appLog: AsyncStream<[String]>? = nil) async throws
+  func connect(to runtime: RuntimeInfo, searchRoots: [URL], appLog: AsyncStream<[String]>? = nil) async throws
     -> RemoteTarget
   {
     let client = ReflectionClient(baseURL: runtime.reflectionServerUrl)
@@ -59,7 +59,7 @@ struct AttachSession {
     }
     return RemoteTarget(
       runtime: runtime, client: client, flows: flows, bus: bus, telemetryURL: listener.url,
-      projectRoot: projectRoot, appLog: appLog)
+      searchRoots: searchRoots, appLog: appLog)
   }
 
   /// Runs the debugger on `target` until the user quits.

@@ -28,20 +28,21 @@ final class RemoteTarget: DebugTarget {
   let initialFlows: [FlowEntry]
   /// Where spans should be exported (the debugger's telemetry listener).
   let telemetryURL: String
-  /// Where to look for a restarted runtime; nil when attached to an explicit URL.
-  let projectRoot: URL?
+  /// Where to look for a restarted runtime (the project root and the working directory, where
+  /// Python writes its runtime file); empty when attached to an explicit URL.
+  let searchRoots: [URL]
   /// The log of the app `flowscope start` runs.
   let appLog: AsyncStream<[String]>?
   private let connection: Mutex<Connection>
 
   init(
     runtime: RuntimeInfo, client: ReflectionClient, flows: [FlowEntry], bus: EventBus, telemetryURL: String,
-    projectRoot: URL?, appLog: AsyncStream<[String]>? = nil
+    searchRoots: [URL], appLog: AsyncStream<[String]>? = nil
   ) {
     self.bus = bus
     self.initialFlows = flows
     self.telemetryURL = telemetryURL
-    self.projectRoot = projectRoot
+    self.searchRoots = searchRoots
     self.appLog = appLog
     connection = Mutex(Connection(runtime: runtime, client: client, flows: flows))
   }
@@ -158,9 +159,9 @@ final class RemoteTarget: DebugTarget {
   /// A runtime discovered from `.genkit/runtimes` that went away may have restarted (a file
   /// watcher, `genkit start`): attach to the newest live runtime of the project instead.
   private func switchToRestartedRuntime(_ report: @escaping @Sendable (TargetChange) -> Void) async -> Bool {
-    guard let projectRoot else { return false }
+    guard !searchRoots.isEmpty else { return false }
     let old = current.runtime
-    let live = await RuntimeDiscovery.liveRuntimes(projectRoot: projectRoot)
+    let live = await Self.liveRuntimes(in: searchRoots)
     guard let replacement = live.first(where: { $0.reflectionServerUrl != old.reflectionServerUrl || $0.id != old.id })
     else { return false }
     let client = ReflectionClient(baseURL: replacement.reflectionServerUrl)
@@ -170,6 +171,27 @@ final class RemoteTarget: DebugTarget {
     report(.status(.connected))
     report(.flows(flows))
     return true
+  }
+
+  /// The live runtimes registered under any of `roots`, newest first, each once.
+  static func liveRuntimes(in roots: [URL]) async -> [RuntimeInfo] {
+    var seen = Set<String>()
+    var runtimes: [RuntimeInfo] = []
+    for root in roots {
+      for runtime in await RuntimeDiscovery.liveRuntimes(projectRoot: root)
+      where seen.insert(runtime.reflectionServerUrl).inserted {
+        runtimes.append(runtime)
+      }
+    }
+    return runtimes.sorted { ($0.date ?? .distantPast) > ($1.date ?? .distantPast) }
+  }
+
+  /// The project root (the `genkit` CLI's rule) and the working directory when it differs: Python
+  /// writes its runtime file under the directory it runs in.
+  static func searchRoots(workingDirectory: String = FileManager.default.currentDirectoryPath) -> [URL] {
+    let root = URL(fileURLWithPath: GenkitProjectRoot.find(from: workingDirectory)).standardizedFileURL
+    let here = URL(fileURLWithPath: workingDirectory).standardizedFileURL
+    return root.path == here.path ? [root] : [root, here]
   }
 
   /// True when the runtime's process is known and no longer exists.

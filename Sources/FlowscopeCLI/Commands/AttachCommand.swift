@@ -34,20 +34,20 @@ struct AttachCommand: AsyncParsableCommand {
 
   func run() async throws {
     try AttachSession.requireTerminal()
-    let projectRoot = URL(fileURLWithPath: GenkitProjectRoot.find())
+    let roots = RemoteTarget.searchRoots()
     let runtime: RuntimeInfo
     let discovered: Bool
     if let url {
       runtime = try await Self.runtime(at: url)
       discovered = false
     } else {
-      guard let chosen = try await Self.discover(in: projectRoot, display: display) else { return }
+      guard let chosen = try await Self.discover(in: roots, display: display) else { return }
       runtime = chosen
       discovered = true
     }
     let session = try await AttachSession.open(databasePath: storeOptions.db, telemetryPort: telemetryPort)
     do {
-      let target = try await session.connect(to: runtime, projectRoot: discovered ? projectRoot : nil)
+      let target = try await session.connect(to: runtime, searchRoots: discovered ? roots : [])
       try await session.debug(target, display: display)
     } catch {
       await session.close()
@@ -69,12 +69,12 @@ struct AttachCommand: AsyncParsableCommand {
   }
 
   /// The live runtimes of the project; the user picks one when there are several. Nil: cancelled.
-  static func discover(in projectRoot: URL, display: DisplayOptions) async throws -> RuntimeInfo? {
-    let live = await RuntimeDiscovery.liveRuntimes(projectRoot: projectRoot)
+  static func discover(in roots: [URL], display: DisplayOptions) async throws -> RuntimeInfo? {
+    let live = await RemoteTarget.liveRuntimes(in: roots)
     guard let newest = live.first else {
       throw CLIFailure(
         message: """
-          NOT_FOUND: no running Genkit runtime in \(projectRoot.path)/.genkit/runtimes. Start the app in dev mode \
+          NOT_FOUND: no running Genkit runtime in \(roots.map { "\($0.path)/.genkit/runtimes" }.joined(separator: " or ")). Start the app in dev mode \
           (GENKIT_ENV=dev), run it with `flowscope start -- <command>`, or give its reflection URL: \
           flowscope attach http://127.0.0.1:3100
           """)

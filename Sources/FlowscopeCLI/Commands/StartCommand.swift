@@ -39,7 +39,7 @@ struct StartCommand: AsyncParsableCommand {
 
   func run() async throws {
     try AttachSession.requireTerminal()
-    let projectRoot = URL(fileURLWithPath: GenkitProjectRoot.find())
+    let roots = RemoteTarget.searchRoots()
     let session = try await AttachSession.open(databasePath: storeOptions.db, telemetryPort: telemetryPort)
     var environment = ProcessInfo.processInfo.environment
     environment["GENKIT_ENV"] = "dev"
@@ -55,8 +55,8 @@ struct StartCommand: AsyncParsableCommand {
     }
     Console.error("flowscope: started \(command.joined(separator: " ")) (pid \(app.pid)); waiting for its Genkit runtime…")
     do {
-      let runtime = try await waitForRuntime(of: app, projectRoot: projectRoot, since: started)
-      let target = try await session.connect(to: runtime, projectRoot: projectRoot, appLog: app.lines)
+      let runtime = try await waitForRuntime(of: app, roots: roots, since: started)
+      let target = try await session.connect(to: runtime, searchRoots: roots, appLog: app.lines)
       try await session.debug(target, display: display)
     } catch {
       app.stop()
@@ -69,14 +69,14 @@ struct StartCommand: AsyncParsableCommand {
 
   /// The runtime the app registers, or an error when the app exits or is too slow (with the end
   /// of its output, which usually says why).
-  func waitForRuntime(of app: AppProcess, projectRoot: URL, since started: Date) async throws -> RuntimeInfo {
+  func waitForRuntime(of app: AppProcess, roots: [URL], since started: Date) async throws -> RuntimeInfo {
     let timeout = Duration.milliseconds(Int64(wait * 1000))
     let outcome = await withTaskGroup(of: Result<RuntimeInfo, any Error>?.self) { group in
       group.addTask {
         do {
           return .success(
             try await RuntimeDiscovery.waitForRuntime(
-              projectRoot: projectRoot, newerThan: started, pid: app.pid, timeout: timeout))
+              projectRoots: roots.map(\.path), newerThan: started, pid: app.pid, timeout: timeout))
         } catch {
           return .failure(error)
         }
