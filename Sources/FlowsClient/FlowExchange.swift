@@ -80,20 +80,7 @@ struct FlowExchange: Sendable {
 
   /// The whole body, up to `limit` bytes: more is an `INTERNAL` error, or cut off when `truncate`.
   func collect(_ body: HTTPClientResponse.Body, limit: Int, truncate: Bool = false) async throws -> [UInt8] {
-    var bytes: [UInt8] = []
-    do {
-      for try await buffer in body {
-        try Task.checkCancellation()
-        bytes.append(contentsOf: buffer.readableBytesView)
-        if bytes.count > limit {
-          if truncate { return Array(bytes.prefix(limit)) }
-          throw FlowError(.internal, "the response from \(url) is larger than \(limit) bytes")
-        }
-      }
-    } catch {
-      throw TransportErrors.map(error, url: url, duringStream: false)
-    }
-    return bytes
+    try await TransportErrors.flowServer.collect(body, url: url, limit: limit, truncate: truncate)
   }
 
   /// The `result` of a 200 JSON body; an `{"error": …}` body throws it.

@@ -49,20 +49,7 @@ struct ReflectionTransport: Sendable {
   func collect(_ body: HTTPClientResponse.Body, url: String, limit: Int, truncate: Bool = false) async throws
     -> [UInt8]
   {
-    var bytes: [UInt8] = []
-    do {
-      for try await buffer in body {
-        try Task.checkCancellation()
-        bytes.append(contentsOf: buffer.readableBytesView)
-        if bytes.count > limit {
-          if truncate { return Array(bytes.prefix(limit)) }
-          throw FlowError(.internal, "the response from \(url) is larger than \(limit) bytes")
-        }
-      }
-    } catch {
-      throw Self.errors.map(error, url: url, duringStream: false)
-    }
-    return bytes
+    try await Self.errors.collect(body, url: url, limit: limit, truncate: truncate)
   }
 
   /// The error for a response other than 2xx, from its body.

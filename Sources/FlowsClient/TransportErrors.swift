@@ -23,6 +23,27 @@ package struct TransportErrors: Sendable {
     flowServer.map(error, url: url, duringStream: duringStream)
   }
 
+  /// The whole body of a response from `url`, up to `limit` bytes: more is an `INTERNAL` error,
+  /// or cut off when `truncate`. Failures while reading are mapped as `map` does.
+  package func collect(_ body: HTTPClientResponse.Body, url: String, limit: Int, truncate: Bool = false)
+    async throws -> [UInt8]
+  {
+    var bytes: [UInt8] = []
+    do {
+      for try await buffer in body {
+        try Task.checkCancellation()
+        bytes.append(contentsOf: buffer.readableBytesView)
+        if bytes.count > limit {
+          if truncate { return Array(bytes.prefix(limit)) }
+          throw FlowError(.internal, "the response from \(url) is larger than \(limit) bytes")
+        }
+      }
+    } catch {
+      throw map(error, url: url, duringStream: false)
+    }
+    return bytes
+  }
+
   package func map(_ error: any Error, url: String, duringStream: Bool) -> any Error {
     if error is CancellationError || Task.isCancelled { return CancellationError() }
     if let flowError = error as? FlowError { return flowError }
