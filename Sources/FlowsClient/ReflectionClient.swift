@@ -142,7 +142,8 @@ public struct ReflectionClient: Sendable {
       onChunk: onChunk)
     let runTimeout = self.runTimeout
     return try await ReflectionTransport.withDeadline(runTimeout, "the run of \(key) at \(baseURL)") {
-      try await call.run(timeout: runTimeout)
+      // The transport's own deadline comes later, so the message that names the run wins the race.
+      try await call.run(timeout: runTimeout + .seconds(1))
     }
   }
 
