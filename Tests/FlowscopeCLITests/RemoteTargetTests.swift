@@ -4,8 +4,8 @@ import FlowsServer
 import FlowsTestSupport
 import Foundation
 import Logging
-import TraceStore
 import Testing
+import TraceStore
 
 @testable import FlowscopeCLI
 @testable import FlowscopeTUI
@@ -247,7 +247,10 @@ struct SearchRootTests {
     FileManager.default.createFile(atPath: root.appendingPathComponent("requirements.txt").path, contents: nil)
     let nested = root.appendingPathComponent("src/app")
     try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
-    #expect(RemoteTarget.searchRoots(workingDirectory: nested.path).map(\.lastPathComponent) == [root.lastPathComponent, "app"])
+    #expect(
+      RemoteTarget.searchRoots(workingDirectory: nested.path).map(\.lastPathComponent) == [
+        root.lastPathComponent, "app",
+      ])
     #expect(RemoteTarget.searchRoots(workingDirectory: root.path).count == 1)
   }
 }

@@ -71,7 +71,8 @@ final class AppProcess: Sendable {
         usleep(20_000)
         status = child.pollExit()
       }
-      deliver([status.map { "[flowscope] the app exited with status \($0)" } ?? "[flowscope] the app closed its output"])
+      deliver([status.map { "[flowscope] the app exited with status \($0)" } ?? "[flowscope] the app closed its output"]
+      )
       continuation.finish()
     }
     reader.name = "flowscope-app-log"

@@ -55,7 +55,8 @@ struct AttachSession {
     do {
       flows = try await RemoteTarget.prepare(client: client, telemetryURL: listener.url)
     } catch {
-      throw CLIFailure(message: "UNAVAILABLE: the Genkit runtime at \(runtime.reflectionServerUrl) did not answer: \(error)")
+      throw CLIFailure(
+        message: "UNAVAILABLE: the Genkit runtime at \(runtime.reflectionServerUrl) did not answer: \(error)")
     }
     return RemoteTarget(
       runtime: runtime, client: client, flows: flows, bus: bus, telemetryURL: listener.url,

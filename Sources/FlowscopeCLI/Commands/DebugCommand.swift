@@ -29,7 +29,8 @@ struct DebugCommand: AsyncParsableCommand {
     let databasePath = AppEnvironment.resolveDatabasePath(storeOptions.db)
     let stateDirectory = URL(fileURLWithPath: databasePath).deletingLastPathComponent()
     let options = DebuggerOptions(
-      theme: display.theme, mouse: !display.noMouse, inputHistoryURL: stateDirectory.appendingPathComponent("inputs.json"),
+      theme: display.theme, mouse: !display.noMouse,
+      inputHistoryURL: stateDirectory.appendingPathComponent("inputs.json"),
       logURL: stateDirectory.appendingPathComponent("debugger.log"),
       environment: environment, exampleInputs: SampleFlows.exampleInputs)
     do {

@@ -30,7 +30,9 @@ struct StartCommand: AsyncParsableCommand {
   var command: [String] = []
 
   func validate() throws {
-    guard !command.isEmpty else { throw ValidationError("give the app's command after --, e.g. flowscope start -- python app.py") }
+    guard !command.isEmpty else {
+      throw ValidationError("give the app's command after --, e.g. flowscope start -- python app.py")
+    }
     guard wait > 0 else { throw ValidationError("--wait must be positive") }
     if let telemetryPort, !(0...65_535).contains(telemetryPort) {
       throw ValidationError("--telemetry-port must be between 0 and 65535")
@@ -53,7 +55,8 @@ struct StartCommand: AsyncParsableCommand {
       await session.close()
       throw error
     }
-    Console.error("flowscope: started \(command.joined(separator: " ")) (pid \(app.pid)); waiting for its Genkit runtime…")
+    Console.error(
+      "flowscope: started \(command.joined(separator: " ")) (pid \(app.pid)); waiting for its Genkit runtime…")
     do {
       let runtime = try await waitForRuntime(of: app, roots: roots, since: started)
       let target = try await session.connect(to: runtime, searchRoots: roots, appLog: app.lines)
@@ -84,7 +87,9 @@ struct StartCommand: AsyncParsableCommand {
       group.addTask {
         while !Task.isCancelled {
           if let status = app.exitStatus {
-            return .failure(CLIFailure(message: "FAILED_PRECONDITION: the app exited (status \(status)) before its Genkit runtime came up"))
+            return .failure(
+              CLIFailure(
+                message: "FAILED_PRECONDITION: the app exited (status \(status)) before its Genkit runtime came up"))
           }
           try? await Task.sleep(for: .milliseconds(100))
         }

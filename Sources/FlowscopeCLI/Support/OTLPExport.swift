@@ -39,7 +39,8 @@ enum OTLPExport {
       let configuration = OTelExportConfiguration(
         serviceName: "flowscope", spans: .fromEnvironment(environment), diagnosticLogger: logger)
       let exporter = try OTelFlowExporter(runtime: runtime, configuration: configuration, logger: logger)
-      let endpoint = environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] ?? environment["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? ""
+      let endpoint =
+        environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] ?? environment["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? ""
       return (exporter, "OTLP export: spans go to \(endpoint)")
     #else
       return (

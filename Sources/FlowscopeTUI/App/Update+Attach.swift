@@ -51,7 +51,9 @@ extension DebuggerUpdate {
     case .connected:
       notify("Reconnected to \(runtime.name)", &state)
     case .reconnecting:
-      if previous == .connected { notify("Lost \(runtime.name) at \(runtime.url); reconnecting…", isError: true, &state) }
+      if previous == .connected {
+        notify("Lost \(runtime.name) at \(runtime.url); reconnecting…", isError: true, &state)
+      }
     case .gone:
       notify("\(runtime.name) is gone (its process ended or stopped answering)", isError: true, &state)
     }

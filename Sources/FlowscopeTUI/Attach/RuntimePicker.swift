@@ -59,7 +59,8 @@ public struct RuntimePickerState: Sendable, Equatable {
       let isSelected = index == selected
       let marker = isSelected ? "▶ " : "  "
       let label = "\(marker)\(index + 1). \(TextSanitizer.sanitize(choice.title, keepNewlines: false))"
-      canvas.put(label, row: row, column: 1, style: TextStyle(bold: isSelected, reverse: isSelected), maxWidth: size.columns - 1)
+      canvas.put(
+        label, row: row, column: 1, style: TextStyle(bold: isSelected, reverse: isSelected), maxWidth: size.columns - 1)
       if row + 1 < size.rows - 1 {
         canvas.put(
           "     " + TextSanitizer.sanitize(choice.detail, keepNewlines: false), row: row + 1, column: 1,

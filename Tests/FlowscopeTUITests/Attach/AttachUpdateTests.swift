@@ -9,7 +9,9 @@ func exportedSpan(
   subtype: String? = nil, start: Double = 1_000_100, end: Double = 0, state: String? = nil,
   statusCode: Int = 0, message: String? = nil, output: String? = nil
 ) -> SpanData {
-  var attributes: JSONObject = ["genkit:name": .string(name), "genkit:path": .string(path), "genkit:type": .string(type)]
+  var attributes: JSONObject = [
+    "genkit:name": .string(name), "genkit:path": .string(path), "genkit:type": .string(type),
+  ]
   if let subtype { attributes["genkit:metadata:subtype"] = .string(subtype) }
   if let state { attributes["genkit:state"] = .string(state) }
   if let output { attributes["genkit:output"] = .string(output) }
@@ -38,7 +40,8 @@ struct AttachUpdateTests {
     #expect(state.output.lines.joined() == "Why did the cat")
     // Start copies, then end copies, as a Python runtime exports them in realtime.
     let root = exportedSpan("jokeFlow", id: "r", path: "/{jokeFlow,t:action,s:flow}", subtype: "flow")
-    let step = exportedSpan("compose", id: "s", parent: "r", path: "/{jokeFlow,t:action,s:flow}/{compose,t:flowStep}", type: "flowStep")
+    let step = exportedSpan(
+      "compose", id: "s", parent: "r", path: "/{jokeFlow,t:action,s:flow}/{compose,t:flowStep}", type: "flowStep")
     send(&state, [.event(.traceEvents([.spanReceived(root), .spanReceived(step)]))])
     #expect(state.outline.rows.map(\.name) == ["jokeFlow", "compose"])
     #expect(state.outline.rows.allSatisfy { $0.status == .running })
