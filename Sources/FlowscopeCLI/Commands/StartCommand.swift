@@ -58,16 +58,37 @@ struct StartCommand: AsyncParsableCommand {
     Console.error(
       "flowscope: started \(command.joined(separator: " ")) (pid \(app.pid)); waiting for its Genkit runtime…")
     do {
-      let runtime = try await waitForRuntime(of: app, roots: roots, since: started)
+      // Ctrl-C, SIGTERM or a closed terminal while waiting must not leave the app behind (it runs
+      // in its own process group, so the terminal's signals do not reach it).
+      let waiting = Task { try await waitForRuntime(of: app, roots: roots, since: started) }
+      let interruption = SignalCancellation(signals: [SIGINT, SIGTERM, SIGHUP]) { _ in waiting.cancel() }
+      let runtime: RuntimeInfo
+      do {
+        runtime = try await waiting.value
+      } catch {
+        interruption.cancel()
+        throw error
+      }
+      interruption.cancel()
       let target = try await session.connect(to: runtime, searchRoots: roots, appLog: app.lines)
+      // The debugger handles these while it runs and then puts back what was there before: make
+      // that "ignore", so a second SIGHUP of a closing terminal cannot kill us before the app stops.
+      for number in [SIGHUP, SIGINT, SIGTERM] { signal(number, SIG_IGN) }
       try await session.debug(target, display: display)
     } catch {
-      app.stop()
+      Self.stop(app)
       await session.close()
       throw error
     }
-    app.stop()
+    Self.stop(app)
     await session.close()
+  }
+
+  /// Stops the app. A closed terminal sends SIGHUP again (and the debugger has put the default,
+  /// fatal, handlers back by now): termination signals are ignored until the app is stopped.
+  static func stop(_ app: AppProcess) {
+    for number in [SIGHUP, SIGINT, SIGTERM] { signal(number, SIG_IGN) }
+    app.stop()
   }
 
   /// The runtime the app registers, or an error when the app exits or is too slow (with the end
@@ -104,6 +125,9 @@ struct StartCommand: AsyncParsableCommand {
     switch outcome {
     case .success(let runtime):
       return runtime
+    case .failure(let error) where error is CancellationError || Task.isCancelled:
+      throw CLIFailure(
+        message: "CANCELLED: interrupted while waiting for the app's Genkit runtime; the app was stopped")
     case .failure(let error):
       let tail = app.recentLines.suffix(20)
       let output = tail.isEmpty ? "" : "\nLast output of the app:\n" + tail.map { "  \($0)" }.joined(separator: "\n")

@@ -1,13 +1,14 @@
+import Flows
 import Foundation
 
 /// Writes to standard output and standard error without buffering surprises.
 enum Console {
   static func out(_ text: String, terminator: String = "\n") {
-    FileHandle.standardOutput.write(Data((text + terminator).utf8))
+    StandardStream.output.write(text + terminator)
   }
 
   static func error(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    StandardStream.error.write(text + "\n")
   }
 }
 

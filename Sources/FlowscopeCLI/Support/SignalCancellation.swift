@@ -5,9 +5,11 @@ import Foundation
 /// trace is saved), instead of dying mid-write.
 final class SignalCancellation {
   private let sources: [any DispatchSourceSignal]
+  private let signals: [Int32]
 
-  init(onSignal: @escaping @Sendable (Int32) -> Void) {
-    sources = [SIGINT, SIGTERM].map { number in
+  init(signals: [Int32] = [SIGINT, SIGTERM], onSignal: @escaping @Sendable (Int32) -> Void) {
+    self.signals = signals
+    sources = signals.map { number in
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler { onSignal(number) }
@@ -18,7 +20,6 @@ final class SignalCancellation {
 
   func cancel() {
     for source in sources { source.cancel() }
-    signal(SIGINT, SIG_DFL)
-    signal(SIGTERM, SIG_DFL)
+    for number in signals { signal(number, SIG_DFL) }
   }
 }

@@ -80,9 +80,21 @@ extension DebuggerUpdate {
     case .runFinished(let runID, let traceId, let result):
       return finish(runID: runID, traceId: traceId, result: result, &state)
     case .runsLoaded(let loaded):
-      // Runs still live in this session keep their fresher state.
+      // Runs still live in this session keep their fresher state, and a run this session saw end
+      // stays ended when the store was read before its end was written there.
       let live = state.runs.filter { run in run.status == .running && !loaded.contains { $0.traceId == run.traceId } }
-      state.runs = live + loaded
+      let ended = Dictionary(
+        state.runs.filter { $0.status != .running }.map { ($0.traceId, $0) }, uniquingKeysWith: { first, _ in first })
+      state.runs =
+        live
+        + loaded.map { run in
+          guard run.status == .running, let known = ended[run.traceId] else { return run }
+          var fresher = run
+          fresher.status = known.status
+          fresher.endTime = known.endTime
+          fresher.errorMessage = known.errorMessage
+          return fresher
+        }
       if state.selectedRunId == nil || !state.runs.contains(where: { $0.traceId == state.selectedRunId }) {
         state.selectedRunId = state.visibleRuns.first?.traceId
       }

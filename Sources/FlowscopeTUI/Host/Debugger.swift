@@ -27,7 +27,7 @@ public enum Debugger {
       defer {
         terminal.close()
         if capture?.restore() == true, let url = capture?.url {
-          FileHandle.standardError.write(Data("flowscope: messages from the session are in \(url.path)\n".utf8))
+          StandardStream.error.write("flowscope: messages from the session are in \(url.path)\n")
         }
       }
       terminal.styleResolver = theme.resolver(

@@ -249,3 +249,23 @@ struct RuntimePickerTests {
     #expect(picker.render(size: TerminalSize(rows: 4, columns: 40)).text.contains("3. go/1.0"))
   }
 }
+
+@Suite("History loaded while runs end")
+struct StaleHistoryTests {
+  @Test func aRunSeenEndingStaysEndedWhenAnOlderReadOfTheStoreArrives() {
+    var state = makeState()
+    let root = exportedSpan(
+      "jokeFlow", id: "r", path: "/{jokeFlow,t:flow}", subtype: "flow", end: 1_000_400, state: "success")
+    send(&state, [.event(.traceEvents([.spanReceived(root)]))])
+    #expect(state.runs.first?.status == .ok)
+    // The store was read before the end copy was written there.
+    let stale = RunEntry(traceId: "t1", flowName: "jokeFlow", status: .running, startTime: 1_000_100)
+    let other = RunEntry(traceId: "t0", flowName: "menuFlow", status: .running, startTime: 900_000)
+    send(&state, [.event(.runsLoaded([stale, other]))])
+    #expect(state.runs.map(\.traceId) == ["t1", "t0"])
+    #expect(state.runs.first?.status == .ok)
+    #expect(state.runs.first?.endTime == 1_000_400)
+    // A run this session never saw end keeps what the store says.
+    #expect(state.runs.last?.status == .running)
+  }
+}
