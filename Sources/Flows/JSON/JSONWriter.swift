@@ -23,6 +23,12 @@ extension JSONValue {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// Appends the value's compact UTF-8 JSON to `out` (no intermediate array: for writers that
+  /// build a larger buffer, such as stream frames).
+  public func serialize(appendingTo out: inout [UInt8]) {
+    JSONWriter.write(self, into: &out, options: .compact, indent: 0)
+  }
+
   /// The value as UTF-8 JSON bytes.
   public func serializedBytes(_ options: JSONWriteOptions = .compact) -> [UInt8] {
     var out: [UInt8] = []
