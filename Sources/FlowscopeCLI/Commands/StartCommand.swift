@@ -70,10 +70,10 @@ struct StartCommand: AsyncParsableCommand {
         throw error
       }
       interruption.cancel()
+      // From here on nothing may kill us before the app is stopped. The debugger handles these
+      // signals while it runs and then puts back what was there before: "ignore".
+      Self.ignoreTerminationSignals()
       let target = try await session.connect(to: runtime, searchRoots: roots, appLog: app.lines)
-      // The debugger handles these while it runs and then puts back what was there before: make
-      // that "ignore", so a second SIGHUP of a closing terminal cannot kill us before the app stops.
-      for number in [SIGHUP, SIGINT, SIGTERM] { signal(number, SIG_IGN) }
       try await session.debug(target, display: display)
     } catch {
       Self.stop(app)
@@ -84,11 +84,15 @@ struct StartCommand: AsyncParsableCommand {
     await session.close()
   }
 
-  /// Stops the app. A closed terminal sends SIGHUP again (and the debugger has put the default,
-  /// fatal, handlers back by now): termination signals are ignored until the app is stopped.
+  /// Stops the app, ignoring termination signals meanwhile (a closing terminal sends SIGHUP more
+  /// than once).
   static func stop(_ app: AppProcess) {
-    for number in [SIGHUP, SIGINT, SIGTERM] { signal(number, SIG_IGN) }
+    ignoreTerminationSignals()
     app.stop()
+  }
+
+  static func ignoreTerminationSignals() {
+    for number in [SIGHUP, SIGINT, SIGTERM] { signal(number, SIG_IGN) }
   }
 
   /// The runtime the app registers, or an error when the app exits or is too slow (with the end
