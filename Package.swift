@@ -124,11 +124,11 @@ let package = Package(
         "FlowsTestSupport",
       ]
     ),
-    .testTarget(name: "FlowscopeEndToEndTests", dependencies: ["flowscope", "Flows"]),
+    .testTarget(name: "FlowscopeEndToEndTests", dependencies: ["flowscope", "Flows", "FlowsTestSupport"]),
     .testTarget(
       name: "PeerCompatibilityTests",
       dependencies: [
-        "flowscope", "FlowsClient", "Flows", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        "flowscope", "FlowsClient", "Flows", "FlowsTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
     .testTarget(

@@ -1,4 +1,5 @@
 import Flows
+import FlowsTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -19,36 +20,20 @@ extension Tag {
 /// The Python Genkit app Tests/Peer/attach_app.py and the venv that runs it (made by
 /// scripts/install-peer.sh, as for Tests/PeerCompatibilityTests).
 enum PythonPeer {
-  /// `$FLOWSCOPE_PEER_DIR` or `~/.cache/flowscope-peer`.
-  static var directory: String {
-    if let dir = ProcessInfo.processInfo.environment["FLOWSCOPE_PEER_DIR"], !dir.isEmpty { return dir }
-    return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/flowscope-peer").path
-  }
-
   /// `<venv>/bin/python`.
-  static var python: String { directory + "/venv/bin/python" }
+  static var python: String { PythonPeerVenv.executable("python") }
 
   /// Tests/Peer/attach_app.py in this checkout.
-  static var app: String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("Peer/attach_app.py").path
-  }
+  static var app: String { PythonPeerVenv.appDirectory + "/attach_app.py" }
 
-  static var isInstalled: Bool {
-    FileManager.default.isExecutableFile(atPath: python) && FileManager.default.fileExists(atPath: app)
-  }
+  static var isInstalled: Bool { PythonPeerVenv.isInstalled(executable: "python", app: "attach_app.py") }
 }
 
 extension Trait where Self == ConditionTrait {
   /// Skips a test when the Python peer venv is missing.
   static var requiresPythonPeer: Self {
     .enabled(
-      if: PythonPeer.isInstalled,
-      """
-      the Python peer is not installed (run scripts/install-peer.sh; venv in $FLOWSCOPE_PEER_DIR \
-      or ~/.cache/flowscope-peer)
-      """
-    )
+      if: PythonPeer.isInstalled, Comment(rawValue: PythonPeerVenv.missingMessage))
   }
 }
 

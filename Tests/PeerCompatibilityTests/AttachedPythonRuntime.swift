@@ -1,5 +1,6 @@
 import Flows
 import FlowsClient
+import FlowsTestSupport
 import Foundation
 
 /// Tests/Peer/attach_app.py run in dev mode with the peer venv's Python, in its own process group
@@ -16,7 +17,7 @@ final class AttachedPythonRuntime: Sendable {
   private let logPath: String
 
   /// `<venv>/bin/python`.
-  static var python: String { PeerInstallation.directory + "/venv/bin/python" }
+  static var python: String { PythonPeerVenv.executable("python") }
   /// Tests/Peer/attach_app.py in this checkout.
   static var app: String { PeerInstallation.appDirectory + "/attach_app.py" }
 

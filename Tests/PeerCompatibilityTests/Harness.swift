@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Flows
+import FlowsTestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -10,24 +11,12 @@ import Foundation
 
 /// Where the peer lives: the venv made by `scripts/install-peer.sh` and the app in Tests/Peer.
 enum PeerInstallation {
-  /// `$FLOWSCOPE_PEER_DIR` or `~/.cache/flowscope-peer`.
-  static var directory: String {
-    if let dir = ProcessInfo.processInfo.environment["FLOWSCOPE_PEER_DIR"], !dir.isEmpty { return dir }
-    return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/flowscope-peer").path
-  }
-
-  static var uvicorn: String { directory + "/venv/bin/uvicorn" }
+  static var uvicorn: String { PythonPeerVenv.executable("uvicorn") }
 
   /// Tests/Peer in this checkout (holds peer_app.py).
-  static var appDirectory: String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("Peer").path
-  }
+  static var appDirectory: String { PythonPeerVenv.appDirectory }
 
-  static var isInstalled: Bool {
-    FileManager.default.isExecutableFile(atPath: uvicorn)
-      && FileManager.default.fileExists(atPath: appDirectory + "/peer_app.py")
-  }
+  static var isInstalled: Bool { PythonPeerVenv.isInstalled(executable: "uvicorn", app: "peer_app.py") }
 }
 
 /// The `flowscope` executable built next to the test bundle.

@@ -1,5 +1,6 @@
 import Flows
 import FlowsClient
+import FlowsTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -10,7 +11,7 @@ import Testing
   "Python Genkit runtime over the reflection API", .serialized,
   .enabled(
     if: AttachedPythonRuntime.isInstalled,
-    "the Python peer is not installed (run scripts/install-peer.sh; venv in $FLOWSCOPE_PEER_DIR or ~/.cache/flowscope-peer)"
+    Comment(rawValue: PythonPeerVenv.missingMessage)
   ))
 struct ReflectionPeerTests {
   @Test("the runtime is discovered, healthy, and lists its actions")

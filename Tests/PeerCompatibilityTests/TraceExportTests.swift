@@ -1,4 +1,5 @@
 import Flows
+import FlowsTestSupport
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
   "Python Genkit traces exported to our telemetry API", .serialized,
   .enabled(
     if: PeerInstallation.isInstalled,
-    "the Python peer is not installed (run scripts/install-peer.sh; venv in $FLOWSCOPE_PEER_DIR or ~/.cache/flowscope-peer)"
+    Comment(rawValue: PythonPeerVenv.missingMessage)
   ))
 struct TraceExportTests {
   @Test("steps and boom traces from the peer are stored and shown")

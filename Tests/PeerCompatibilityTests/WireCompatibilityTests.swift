@@ -1,4 +1,5 @@
 import Flows
+import FlowsTestSupport
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
   "Wire compatibility with the Python Genkit peer", .serialized,
   .enabled(
     if: PeerInstallation.isInstalled,
-    "the Python peer is not installed (run scripts/install-peer.sh; venv in $FLOWSCOPE_PEER_DIR or ~/.cache/flowscope-peer)"
+    Comment(rawValue: PythonPeerVenv.missingMessage)
   ))
 struct WireCompatibilityTests {
   @Test("every captured case: same answer as the peer, or the listed deliberate difference")
