@@ -102,40 +102,6 @@ enum ReflectionFixtures {
   }
 }
 
-/// What a run reported through its callbacks, in order.
-final class RunEvents: Sendable {
-  enum Event: Equatable, Sendable {
-    case traceStarted(String, String?)
-    case chunk(JSONValue)
-  }
-
-  private let events = Locked<[Event]>([])
-  let traceStarted = Signal()
-
-  var all: [Event] { events.mutate { $0 } }
-  var chunks: [JSONValue] {
-    all.compactMap { event in
-      if case .chunk(let chunk) = event { return chunk }
-      return nil
-    }
-  }
-  var traceId: String? {
-    all.lazy.compactMap { event -> String? in
-      if case .traceStarted(let traceId, _) = event { return traceId }
-      return nil
-    }.first
-  }
-
-  var onTraceStarted: @Sendable (String, String?) -> Void {
-    { traceId, spanId in
-      self.events.append(.traceStarted(traceId, spanId))
-      self.traceStarted.fire()
-    }
-  }
-
-  var onChunk: @Sendable (JSONValue) -> Void { { chunk in self.events.append(.chunk(chunk)) } }
-}
-
 /// True for `count` lowercase hex characters.
 func isHex(_ text: String?, count: Int) -> Bool {
   guard let text else { return false }

@@ -305,26 +305,8 @@ enum TestProcessEnvironment {
 enum HealthProbe {
   /// The status code of `GET <path>` on 127.0.0.1:`port`, or nil when nothing answers within a second.
   static func status(port: Int, path: String) -> Int? {
-    #if canImport(Darwin)
-      let fd = socket(AF_INET, SOCK_STREAM, 0)
-    #else
-      let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #endif
-    guard fd >= 0 else { return nil }
+    guard let fd = LoopbackSocket.connect(port: port, timeoutSeconds: 1) else { return nil }
     defer { close(fd) }
-    var timeout = timeval(tv_sec: 1, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard connected == 0 else { return nil }
     let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
     guard send(fd, request, request.count, 0) == request.count else { return nil }
     var received: [UInt8] = []

@@ -225,25 +225,10 @@ enum KeepAliveProbe {
   /// chunk, or `Content-Length` bytes), then waits `grace` for the server: true when the connection is
   /// still open, false when the server closed it.
   static func staysOpen(port: Int, request: String, grace: Duration = .milliseconds(300)) throws -> Bool {
-    #if canImport(Darwin)
-      let fd = socket(AF_INET, SOCK_STREAM, 0)
-    #else
-      let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #endif
-    guard fd >= 0 else { throw HarnessError(description: "socket() failed") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard connected == 0 else {
+    guard let fd = LoopbackSocket.connect(port: port) else {
       throw HarnessError(description: "connect() failed: \(String(cString: strerror(errno)))")
     }
+    defer { close(fd) }
     let bytes = Array(request.utf8)
     guard send(fd, bytes, bytes.count, 0) == bytes.count else { throw HarnessError(description: "send() failed") }
 

@@ -2,7 +2,6 @@ import Flows
 import FlowsClient
 import FlowsTestSupport
 import Foundation
-import Synchronization
 import Testing
 
 /// Flowscope's reflection client attached to a real Genkit Python 0.12.0 runtime
@@ -57,7 +56,7 @@ struct ReflectionPeerTests {
   func runs() async throws {
     try await AttachedPythonRuntime.with { runtime in
       let client = runtime.client
-      let events = PeerRunEvents()
+      let events = RunEvents()
       let streamy = try await client.runAction(
         key: "/flow/streamy", input: "x", onTraceStarted: events.onTraceStarted, onChunk: events.onChunk)
       #expect(streamy.result == "xOnce upon a time.")
@@ -66,7 +65,7 @@ struct ReflectionPeerTests {
       #expect(streamy.spanId?.count == 16)
       #expect(
         events.all == [.traceStarted(traceId, streamy.spanId)]
-          + ["xOnce", " upon", " a", " time", "."].map { PeerRunEvents.Event.chunk(.string($0)) })
+          + ["xOnce", " upon", " a", " time", "."].map { RunEvents.Event.chunk(.string($0)) })
 
       let steps = try await client.runAction(key: "/flow/steps", input: "abc")
       #expect(steps.result == ["upper": "ABC", "reversed": "CBA"])
@@ -85,8 +84,8 @@ struct ReflectionPeerTests {
     try await AttachedPythonRuntime.with { runtime in
       let client = runtime.client
       for streaming: Bool in [false, true] {
-        let events = PeerRunEvents()
-        let boom = try await requirePeerFlowError {
+        let events = RunEvents()
+        let boom = try await requireFlowError {
           try await client.runAction(
             key: "/flow/boom", input: "x", onTraceStarted: events.onTraceStarted,
             onChunk: streaming ? events.onChunk : nil)
@@ -97,13 +96,13 @@ struct ReflectionPeerTests {
         #expect(boom.details?["stack"] == "")
         #expect(boom.traceId != nil && boom.traceId == events.traceId)
       }
-      let unknown = try await requirePeerFlowError { try await client.runAction(key: "/flow/nope", input: 1) }
+      let unknown = try await requireFlowError { try await client.runAction(key: "/flow/nope", input: 1) }
       #expect(unknown.status == .notFound)
       #expect(unknown.message == "Action not found: /flow/nope")
-      let invalid = try await requirePeerFlowError { try await client.runAction(key: "/flow/slow", input: "soon") }
+      let invalid = try await requireFlowError { try await client.runAction(key: "/flow/slow", input: "soon") }
       #expect(invalid.status == .invalidArgument, "\(invalid)")
       #expect(invalid.details?["reason"] == "INVALID_INPUT", "\(String(describing: invalid.details))")
-      let rejected = try await requirePeerFlowError { try await client.runAction(key: "/tool/get_weather") }
+      let rejected = try await requireFlowError { try await client.runAction(key: "/tool/get_weather") }
       #expect(rejected.status == .internal)
       #expect(rejected.message.contains("HTTP 500"), "\(rejected.message)")
     }
@@ -113,7 +112,7 @@ struct ReflectionPeerTests {
   func cancelAction() async throws {
     try await AttachedPythonRuntime.with { runtime in
       let client = runtime.client
-      let events = PeerRunEvents()
+      let events = RunEvents()
       let run = Task {
         try await client.runAction(
           key: "/flow/slow", input: 60, onTraceStarted: events.onTraceStarted, onChunk: events.onChunk)
@@ -123,7 +122,7 @@ struct ReflectionPeerTests {
       #expect(!FileManager.default.fileExists(atPath: runtime.cancelMarker))
       let started = ContinuousClock.now
       #expect(try await client.cancelAction(traceId: traceId))
-      let error = try await requirePeerFlowError { try await run.value }
+      let error = try await requireFlowError { try await run.value }
       #expect(ContinuousClock.now - started < .seconds(10))
       #expect(error.status == .cancelled)
       #expect(error.message == "Action was cancelled")
@@ -137,13 +136,13 @@ struct ReflectionPeerTests {
   func taskCancellation() async throws {
     try await AttachedPythonRuntime.with { runtime in
       let client = runtime.client
-      let events = PeerRunEvents()
+      let events = RunEvents()
       let run = Task { try await client.runAction(key: "/flow/slow", input: 60, onTraceStarted: events.onTraceStarted) }
       _ = try await events.waitForTrace()
       try await Task.sleep(for: .milliseconds(200))
       let started = ContinuousClock.now
       run.cancel()
-      let error = await thrownPeerError { try await run.value }
+      let error = await thrownError { try await run.value }
       #expect(error is CancellationError, "\(String(describing: error))")
       #expect(ContinuousClock.now - started < .seconds(5))
       #expect(try await waitForFile(runtime.cancelMarker), "closing the request did not cancel the Python run")
@@ -159,58 +158,4 @@ struct ReflectionPeerTests {
     }
     return false
   }
-}
-
-/// What a run reported through its callbacks, in order.
-final class PeerRunEvents: Sendable {
-  enum Event: Equatable, Sendable {
-    case traceStarted(String, String?)
-    case chunk(JSONValue)
-  }
-
-  private let events = Mutex<[Event]>([])
-
-  var all: [Event] { events.withLock { $0 } }
-
-  var traceId: String? {
-    all.lazy.compactMap { event -> String? in
-      if case .traceStarted(let traceId, _) = event { return traceId }
-      return nil
-    }.first
-  }
-
-  var onTraceStarted: @Sendable (String, String?) -> Void {
-    { traceId, spanId in self.events.withLock { $0.append(.traceStarted(traceId, spanId)) } }
-  }
-
-  var onChunk: @Sendable (JSONValue) -> Void { { chunk in self.events.withLock { $0.append(.chunk(chunk)) } } }
-
-  /// The trace id, once reported (within 30 s).
-  func waitForTrace() async throws -> String {
-    let deadline = ContinuousClock.now + .seconds(30)
-    while ContinuousClock.now < deadline {
-      if let traceId { return traceId }
-      try await Task.sleep(for: .milliseconds(20))
-    }
-    throw HarnessError(description: "the run reported no trace id within 30 s")
-  }
-}
-
-/// The error `body` throws (nil when it returns).
-func thrownPeerError<T>(_ body: () async throws -> T) async -> (any Error)? {
-  do {
-    _ = try await body()
-    return nil
-  } catch {
-    return error
-  }
-}
-
-/// Runs `body`, requiring that it throws a `FlowError`, and returns it.
-func requirePeerFlowError<T>(
-  sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T
-) async throws -> FlowError {
-  let error = await thrownPeerError(body)
-  return try #require(
-    error as? FlowError, "expected a FlowError, got \(String(describing: error))", sourceLocation: sourceLocation)
 }
