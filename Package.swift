@@ -94,6 +94,14 @@ let package = Package(
       dependencies: ["Flows", "FlowsAI", "FlowsOpenAI", "FlowsClient", "TraceStore"],
       path: "Benchmarks/FlowsBenchmarks"
     ),
+    .executableTarget(
+      name: "HTTPBaseline",
+      dependencies: [
+        .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
+      path: "Benchmarks/HTTPBaseline"
+    ),
     .executableTarget(name: "TUIBenchmarks", dependencies: ["FlowscopeTUI", "Flows"], path: "Benchmarks/TUIBenchmarks"),
     .target(
       name: "FlowsTestSupport",
@@ -116,7 +124,10 @@ let package = Package(
       ],
       exclude: ["Fixtures"]
     ),
-    .testTarget(name: "TraceStoreTests", dependencies: ["TraceStore", "Flows"]),
+    .testTarget(
+      name: "TraceStoreTests",
+      dependencies: ["TraceStore", "Flows", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
     .testTarget(
       name: "FlowscopeCLITests",
       dependencies: [

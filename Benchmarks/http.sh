@@ -7,7 +7,9 @@
 #   - SSE: POST /manychunks {"data":N} with Accept: text/event-stream, N = 10 000 and 100 000,
 #     time to the last byte with curl, 5 runs per server (alternating), medians;
 # then a table with the ratios and the targets (>= 10x the peer's req/s with p99 < 5 ms; streaming
-# >= 20x faster).
+# >= 20x faster). The same wrk runs also go to Benchmarks/HTTPBaseline (a bare Hummingbird route
+# answering {"result":"hello"}: no flow, no tracing, no store), the ceiling of the HTTP stack on the
+# machine in the same run.
 #
 #   Benchmarks/http.sh                       # release build in .build-release-bench, then everything
 #   Benchmarks/http.sh --no-build            # reuse the release binary
@@ -46,9 +48,11 @@ peer_dir=${FLOWSCOPE_PEER_DIR:-$HOME/.cache/flowscope-peer}
 [ -x "$peer_dir/venv/bin/uvicorn" ] || scripts/install-peer.sh "$peer_dir"
 
 if [ "$build" = 1 ]; then
-  echo "== swift build -c release --scratch-path $scratch --product flowscope"
+  echo "== swift build -c release --scratch-path $scratch --product flowscope (and HTTPBaseline)"
   swift build -c release --scratch-path "$scratch" --product flowscope 2>&1 | tail -1
+  swift build -c release --scratch-path "$scratch" --product HTTPBaseline 2>&1 | tail -1
 fi
+baseline_bin=$scratch/release/HTTPBaseline
 bin=${bin:-$scratch/release/flowscope}
 [ -x "$bin" ] || { echo "no flowscope binary at $bin" >&2; exit 2; }
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
@@ -82,8 +86,11 @@ wait_ready() {
 ours_port=$(free_port)
 peer_port=$(free_port)
 while [ "$peer_port" = "$ours_port" ]; do peer_port=$(free_port); done
+base_port=$(free_port)
+while [ "$base_port" = "$ours_port" ] || [ "$base_port" = "$peer_port" ]; do base_port=$(free_port); done
 OURS=http://127.0.0.1:$ours_port
 PEER=http://127.0.0.1:$peer_port
+BASE=http://127.0.0.1:$base_port
 
 FLOWSCOPE_BENCHMARK_FLOWS=1 "$bin" serve --host 127.0.0.1 --port "$ours_port" --db "$tmp/traces.sqlite" \
   > "$tmp/ours.log" 2>&1 &
@@ -94,8 +101,15 @@ ours_pid=$!
   > "$tmp/peer.log" 2>&1 &
 pids+=($!)
 peer_pid=$!
+base_pid=
+if [ -x "$baseline_bin" ]; then
+  "$baseline_bin" "$base_port" > "$tmp/baseline.log" 2>&1 &
+  pids+=($!)
+  base_pid=$!
+fi
 wait_ready "$OURS" "$tmp/ours.log"
 wait_ready "$PEER" "$tmp/peer.log"
+[ -n "$base_pid" ] && wait_ready "$BASE" "$tmp/baseline.log"
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r)"
 echo "== date: $(date -u +%FT%TZ), loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -131,12 +145,17 @@ wrk_run() {
 echo "== wrk -t2 -c32 -d${duration}s --latency -s Benchmarks/post.lua <server>/trivial (warm-up 3 s each)"
 wrk -t2 -c32 -d3s -s Benchmarks/post.lua "$OURS/trivial" > /dev/null
 wrk -t2 -c32 -d3s -s Benchmarks/post.lua "$PEER/trivial" > /dev/null
+[ -n "$base_pid" ] && wrk -t2 -c32 -d3s -s Benchmarks/post.lua "$BASE/trivial" > /dev/null
 for i in $(seq 1 "$runs"); do
   echo " run $i"
   wrk_run flowscope "$OURS" "$duration" "$ours_pid"
   sleep 1
   wrk_run peer "$PEER" "$duration" "$peer_pid"
   sleep 1
+  if [ -n "$base_pid" ]; then
+    wrk_run baseline "$BASE" "$duration" "$base_pid"
+    sleep 1
+  fi
 done
 
 # sse_run NAME BASE N [warmup]: one streamed request; checks the frames, then records
@@ -194,6 +213,12 @@ rows = [
     ("trivial flow, server CPU per request (median)", f"{o_cpu:.0f} us", f"{p_cpu:.0f} us", f"{p_cpu / o_cpu:.1f}x less",
      "-", None),
 ]
+if "baseline" in wrk:
+    base = wrk["baseline"]
+    b_rps, b_p99 = med([r[0] for r in base]), med([r[1] for r in base])
+    rows.append(("HTTP stack alone (bare Hummingbird route), req/s", f"{b_rps:,.0f} (p99 {b_p99:.2f} ms)",
+                 f"{p_rps:,.0f}", f"{b_rps / p_rps:.1f}x", "(ceiling)", None))
+    rows.append(("flowscope as a share of the bare stack", f"{100 * o_rps / b_rps:.0f} %", "-", "-", "-", None))
 for n in (10000, 100000):
     o, p = med(sse[("flowscope", n)]), med(sse[("peer", n)])
     rows.append((f"SSE {n:,} chunks, time to last byte (median)", f"{o:.1f} ms", f"{p:.1f} ms", f"{p / o:.1f}x",
@@ -206,7 +231,7 @@ for label, o, p, ratio, target, met in rows:
 print()
 print("req/s per run: flowscope " + ", ".join(f"{r[0]:,.0f} (p99 {r[1]:.2f} ms)" for r in ours)
       + "; peer " + ", ".join(f"{r[0]:,.0f} (p99 {r[1]:.2f} ms)" for r in peer))
-bad = [r[2] for r in ours + peer if r[2] != "0"]
+bad = [r[2] for r in ours + peer + wrk.get("baseline", []) if r[2] != "0"]
 if bad:
     print(f"WARNING: wrong responses counted by post.lua: {bad}")
 for n in (10000, 100000):

@@ -16,7 +16,7 @@ struct FlowCallHandler: Sendable {
     let input: JSONValue
     let context: ActionContext?
     do {
-      try FlowRequestParser.checkContentType(request.headers[.contentType])
+      try FlowRequestParser.checkContentType(request.headers.firstValue(.contentType))
       let body = try await Self.collectBody(of: &request, limit: options.effectiveBodyLimit)
       input = try FlowRequestParser.input(fromBody: body.readableBytesView)
       context = try await resolveContext(request, input: input)
@@ -26,7 +26,8 @@ struct FlowCallHandler: Sendable {
       return FlowResponses.error(HTTPErrorBody(FlowError(wrapping: error)))
     }
     let streaming = FlowRequestParser.wantsStream(
-      accept: request.headers[.accept], streamQuery: request.uri.queryParameters.get("stream"))
+      accept: request.headers.firstValue(.accept),
+      streamQuery: request.uri.query == nil ? nil : request.uri.queryParameters.get("stream"))
     if streaming { return await stream(action, input: input, context: context, request: request) }
     return await run(action, input: input, context: context)
   }
@@ -76,23 +77,37 @@ struct FlowCallHandler: Sendable {
   /// and keeps it in `request` so the connection can still be watched for a close while streaming
   /// (`RequestBody.consumeWithInboundCloseHandler` needs the body in the request, not consumed).
   static func collectBody(of request: inout Request, limit: Int) async throws(FlowRequestError) -> ByteBuffer {
-    if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+    if let declared = request.headers.firstValue(.contentLength).flatMap({ Int($0) }), declared > limit {
       throw .tooLarge(limit: limit)
     }
-    var collected = ByteBuffer()
+    var collected: ByteBuffer?
     do {
       for try await var part in request.body {
-        guard collected.readableBytes + part.readableBytes <= limit else {
+        guard (collected?.readableBytes ?? 0) + part.readableBytes <= limit else {
           throw FlowRequestError.tooLarge(limit: limit)
         }
-        collected.writeBuffer(&part)
+        // A body that arrives in one part (the usual case) is kept as it is, without a copy.
+        if collected == nil {
+          collected = part
+        } else {
+          collected?.writeBuffer(&part)
+        }
       }
     } catch let refusal as FlowRequestError {
       throw refusal
     } catch {
       throw FlowRequestError(FlowError(.invalidArgument, "Could not read the request body: \(error)"))
     }
-    request.body = RequestBody(buffer: collected)
-    return collected
+    let body = collected ?? ByteBuffer()
+    request.body = RequestBody(buffer: body)
+    return body
+  }
+}
+
+extension HTTPFields {
+  /// The first value of the header `name` (the subscript joins every value with `, `, which costs
+  /// an allocation per lookup on the request path).
+  func firstValue(_ name: HTTPField.Name) -> String? {
+    first { $0.name == name }?.value
   }
 }

@@ -64,6 +64,17 @@ struct SQLiteRow {
     slots.append(TextSlot(index: index, start: start, count: text.count - start))
   }
 
+  /// Binds a blob (SQLite copies it now).
+  func bindBlob(_ index: Int32, _ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { buffer in
+      if let base = buffer.baseAddress {
+        _ = sqlite3_bind_blob(handle, index, base, Int32(buffer.count), Self.transient)
+      } else {
+        _ = sqlite3_bind_zeroblob(handle, index, 0)
+      }
+    }
+  }
+
   func bind(_ index: Int32, _ value: Double) {
     sqlite3_bind_double(handle, index, value)
   }

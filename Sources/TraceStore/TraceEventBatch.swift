@@ -1,6 +1,6 @@
 import Flows
 
-/// Turns a batch of bus events into rows: every chunk, and each span once — its last copy in the
+/// Turns a batch of bus events into rows: every chunk (in blocks, one per span), and each span once — its last copy in the
 /// batch, except that a start copy never displaces an ended copy (the store's upsert rule, applied
 /// before conversion so a span that started and ended within the batch is converted once).
 struct TraceEventBatch {
@@ -11,10 +11,15 @@ struct TraceEventBatch {
 
   private var chosen: [SpanKey: (position: Int, ended: Bool)] = [:]
 
+  /// A local span whose chunks are being grouped.
+  private struct StreamKey: Hashable {
+    var traceId: TraceID
+    var spanId: SpanID
+  }
+
   /// Converts `events`. Reuses its dictionary storage between batches.
-  mutating func convert(_ events: [TraceEvent]) -> (spans: [SpanData], chunks: [StoredChunk]) {
+  mutating func convert(_ events: [TraceEvent]) -> (spans: [SpanData], chunks: [ChunkBlock]) {
     chosen.removeAll(keepingCapacity: true)
-    var chunkCount = 0
     for (position, event) in events.enumerated() {
       let key: SpanKey
       let ended: Bool
@@ -29,7 +34,6 @@ struct TraceEventBatch {
         key = .received(traceId: span.traceId, spanId: span.spanId)
         ended = span.endTime > 0
       case .chunk:
-        chunkCount += 1
         continue
       case .runFinished:
         continue
@@ -39,8 +43,7 @@ struct TraceEventBatch {
     }
     var spans: [SpanData] = []
     spans.reserveCapacity(chosen.count)
-    var chunks: [StoredChunk] = []
-    chunks.reserveCapacity(chunkCount)
+    var chunks = ChunkBlockBuilder<StreamKey>()
     for (position, event) in events.enumerated() {
       switch event {
       case .spanStarted(let info):
@@ -54,11 +57,14 @@ struct TraceEventBatch {
       case .spanReceived(let span):
         if chosen[.received(traceId: span.traceId, spanId: span.spanId)]?.position == position { spans.append(span) }
       case .chunk(let chunk):
-        chunks.append(StoredChunk(chunk))
+        chunks.add(
+          StreamKey(traceId: chunk.traceId, spanId: chunk.spanId), ids: { (chunk.traceId.hex, chunk.spanId.hex) },
+          index: chunk.index, time: chunk.time
+        ) { bytes in chunk.value.json.serialize(appendingTo: &bytes) }
       case .runFinished:
         break
       }
     }
-    return (spans, chunks)
+    return (spans, chunks.blocks)
   }
 }

@@ -9,7 +9,7 @@ extension TraceStore {
     guard !traceIds.isEmpty else { return 0 }
     return try writing("deleting \(traceIds.count) traces") { db in
       let spans = try db.cachedStatement(sql: "DELETE FROM spans WHERE trace_id = ?")
-      let chunks = try db.cachedStatement(sql: "DELETE FROM chunks WHERE trace_id = ?")
+      let chunks = try db.cachedStatement(sql: "DELETE FROM chunk_blocks WHERE trace_id = ?")
       let traces = try db.cachedStatement(sql: "DELETE FROM traces WHERE trace_id = ?")
       var deleted = 0
       for traceId in Set(traceIds) {
@@ -36,7 +36,7 @@ extension TraceStore {
           db, sql: "SELECT start_time, trace_id FROM traces ORDER BY start_time DESC, trace_id DESC LIMIT 1 OFFSET ?",
           arguments: [count - 1])
         guard let boundary else {
-          try db.execute(sql: "DELETE FROM chunks WHERE trace_id NOT IN (SELECT trace_id FROM traces)")
+          try db.execute(sql: "DELETE FROM chunk_blocks WHERE trace_id NOT IN (SELECT trace_id FROM traces)")
           return 0
         }
         older = "(start_time, trace_id) < (?, ?)"
@@ -48,7 +48,7 @@ extension TraceStore {
         sql: "DELETE FROM spans WHERE trace_id IN (SELECT trace_id FROM traces WHERE \(older))", arguments: arguments)
       try db.execute(sql: "DELETE FROM traces WHERE \(older)", arguments: arguments)
       let deleted = db.changesCount
-      try db.execute(sql: "DELETE FROM chunks WHERE trace_id NOT IN (SELECT trace_id FROM traces)")
+      try db.execute(sql: "DELETE FROM chunk_blocks WHERE trace_id NOT IN (SELECT trace_id FROM traces)")
       return deleted
     }
   }

@@ -1,4 +1,5 @@
 import Flows
+import Foundation
 import GRDB
 
 extension TraceStore {
@@ -64,18 +65,30 @@ extension TraceStore {
     try reading("counting spans") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM spans") ?? 0 }
   }
 
-  /// The trace's recorded stream chunks, by index (then time and span).
+  /// The trace's recorded stream chunks, by index (then time and span). When a chunk (same span and
+  /// index) was stored more than once, the last copy written is the one returned.
   public func chunks(traceId: String) throws -> [StoredChunk] {
     try reading("reading chunks of \(traceId)") { db in
       let statement = try db.cachedStatement(
-        sql: "SELECT span_id, seq, time, json FROM chunks WHERE trace_id = ? ORDER BY seq, time, span_id")
-      return try Row.fetchAll(statement, arguments: [traceId]).map { row in
-        StoredChunk(
-          traceId: traceId, spanId: try row.decode(String.self, atIndex: 0),
-          index: try row.decode(Int.self, atIndex: 1),
-          time: try row.decode(Double.self, atIndex: 2), json: try row.decode(String.self, atIndex: 3))
+        sql: "SELECT span_id, meta, json FROM chunk_blocks WHERE trace_id = ? ORDER BY id")
+      var latest: [ChunkPosition: StoredChunk] = [:]
+      for row in try Row.fetchAll(statement, arguments: [traceId]) {
+        let spanId = try row.decode(String.self, atIndex: 0)
+        let meta = try row.decode(Data.self, atIndex: 1)
+        let json = try row.decode(String.self, atIndex: 2)
+        for chunk in ChunkBlock.chunks(traceId: traceId, spanId: spanId, meta: [UInt8](meta), json: json) {
+          latest[ChunkPosition(spanId: chunk.spanId, index: chunk.index)] = chunk
+        }
+      }
+      return latest.values.sorted { a, b in
+        (a.index, a.time, a.spanId) < (b.index, b.time, b.spanId)
       }
     }
+  }
+
+  private struct ChunkPosition: Hashable {
+    var spanId: String
+    var index: Int
   }
 }
 

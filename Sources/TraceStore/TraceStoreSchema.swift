@@ -29,16 +29,19 @@ import GRDB
 ///   state TEXT ('running' | 'ok' | 'error'), is_root INTEGER (no parent, or genkit:isRoot),
 ///   json TEXT (SpanData.json, compact)
 ///
-/// chunks  recorded stream chunks
-///   PRIMARY KEY (trace_id, span_id, seq)   seq = the chunk's index in its span's stream
-///   time REAL (ms epoch), json TEXT (the chunk value)
+/// chunk_blocks  recorded stream chunks, in blocks (schema v2; v1 had one `chunks` row per chunk)
+///   id INTEGER PRIMARY KEY             write order (a later copy of a chunk wins on reads)
+///   trace_id TEXT, span_id TEXT        the span whose stream it is; indexed by trace_id
+///   first_seq INTEGER, chunk_count INTEGER
+///   meta BLOB                          per chunk: index (Int64) and time (ms, Float64), little endian
+///   json TEXT                          the chunk values as one JSON array
 /// ```
 ///
 /// Spans and chunks have no foreign keys (no per-row checks on the ingest path); deleting a
 /// trace deletes its rows from all three tables explicitly.
 enum TraceStoreSchema {
   /// Table names this module creates; a database holding other tables is not ours.
-  static let tables: Set<String> = ["traces", "spans", "chunks", "grdb_migrations"]
+  static let tables: Set<String> = ["traces", "spans", "chunks", "chunk_blocks", "grdb_migrations"]
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -84,6 +87,40 @@ enum TraceStoreSchema {
           );
           """)
     }
+    migrator.registerMigration("v2-chunk-blocks") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE IF NOT EXISTS chunk_blocks (
+            id INTEGER PRIMARY KEY,
+            trace_id TEXT NOT NULL,
+            span_id TEXT NOT NULL,
+            first_seq INTEGER NOT NULL,
+            chunk_count INTEGER NOT NULL,
+            meta BLOB NOT NULL,
+            json TEXT NOT NULL
+          );
+          CREATE INDEX IF NOT EXISTS chunk_blocks_by_trace ON chunk_blocks (trace_id);
+          """)
+      try moveChunkRows(in: db)
+    }
     return migrator
+  }
+
+  /// Moves v1's one-row-per-chunk table into blocks (a span's chunks by index), then drops it.
+  static func moveChunkRows(in db: Database) throws {
+    guard try db.tableExists("chunks") else { return }
+    var blocks = ChunkBlockBuilder<[String]>()
+    let rows = try Row.fetchCursor(
+      db, sql: "SELECT trace_id, span_id, seq, time, json FROM chunks ORDER BY trace_id, span_id, seq")
+    while let row = try rows.next() {
+      let traceId: String = row[0]
+      let spanId: String = row[1]
+      let json: String = row[4]
+      blocks.add([traceId, spanId], ids: { (traceId, spanId) }, index: row[2], time: row[3]) { bytes in
+        bytes.append(contentsOf: json.utf8)
+      }
+    }
+    try TraceWrites.insert(blocks.blocks, in: db)
+    try db.execute(sql: "DROP TABLE chunks")
   }
 }

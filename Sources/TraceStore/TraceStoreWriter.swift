@@ -1,12 +1,14 @@
 import Flows
+import Foundation
 import Synchronization
 
 /// Persists everything a runtime publishes: subscribes to the event bus (`.unbounded`, so nothing
-/// is lost) and writes spans and chunks to a `TraceStore` from a background task.
+/// is lost) and writes spans and chunks to a `TraceStore` from a thread of its own (SQLite blocks; the
+/// cooperative pool's few threads stay free for flows and request handlers).
 ///
 /// Each wake-up takes every buffered event and writes it in one transaction: several copies of a
 /// span in a batch are coalesced (a span that started and ended in the batch is written once).
-/// After a small batch the loop pauses ~2 ms so that, under load, events pile up into fewer and
+/// After a small batch the thread pauses ~2 ms so that, under load, events pile up into fewer and
 /// bigger transactions. A failed write never stops the flows or the writer: it is counted and
 /// remembered in `lastError`, and the writer goes on with the next batch.
 ///
@@ -20,34 +22,28 @@ public final class TraceStoreWriter: Sendable {
   public let store: TraceStore
   private let bus: EventBus
   private let core: WriterCore
-  private let wakeups: AsyncStream<Void>.Continuation
-  private let loop: Task<Void, Never>
+  private let thread: WriterThread
 
   /// Subscribes to `bus` and starts writing to `store`.
   public init(store: TraceStore, bus: EventBus) {
-    let (signals, wakeups) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-    // The subscription calls `onAvailable` when its buffer goes from empty to non-empty; the loop
-    // then drains it. Events are only ever taken by `drain()` under the core's lock, together
-    // with their write, which is what lets `flush()` know that nothing is in flight.
-    let subscription = bus.subscribe(policy: .unbounded, name: "trace-store") { wakeups.yield() }
+    // The subscription calls `onAvailable` when its buffer goes from empty to non-empty; the
+    // thread then drains it. Events are only ever taken by `drain()` under the core's lock,
+    // together with their write, which is what lets `flush()` know that nothing is in flight.
+    let thread = WriterThread(name: "flowscope-trace-store")
+    let subscription = bus.subscribe(policy: .unbounded, name: "trace-store") { thread.wake() }
     let core = WriterCore(store: store, subscription: subscription)
+    thread.start {
+      if core.pump() < WriterCore.smallBatch { usleep(WriterCore.pauseMicroseconds) }
+    }
     self.store = store
     self.bus = bus
     self.core = core
-    self.wakeups = wakeups
-    self.loop = Task.detached {
-      for await _ in signals {
-        if core.pump() < WriterCore.smallBatch {
-          try? await Task.sleep(for: .milliseconds(2))
-        }
-      }
-      core.pump()
-    }
+    self.thread = thread
   }
 
   deinit {
     bus.unsubscribe(core.subscription)
-    wakeups.finish()
+    thread.stopSoon()
   }
 
   /// Returns once every event published before the call has been written (or its write failed).
@@ -55,13 +51,11 @@ public final class TraceStoreWriter: Sendable {
     core.pump()
   }
 
-  /// Unsubscribes, writes what is left and ends the background task. Idempotent; events published
+  /// Unsubscribes, writes what is left and ends the writer's thread. Idempotent; events published
   /// afterwards are not recorded.
   public func stop() async {
     bus.unsubscribe(core.subscription)
-    wakeups.finish()
-    core.pump()
-    await loop.value
+    await thread.stop()
   }
 
   /// Spans written so far (after coalescing copies of a span within a batch).
@@ -77,10 +71,12 @@ public final class TraceStoreWriter: Sendable {
   public var lastError: String? { core.stats.withLock { $0.lastError } }
 }
 
-/// The writer's state shared with its background task (which must not keep the writer alive).
+/// The writer's state shared with its thread (which must not keep the writer alive).
 final class WriterCore: Sendable {
   /// Batches smaller than this are followed by a short pause to let the next one grow.
   static let smallBatch = 256
+  /// That pause.
+  static let pauseMicroseconds: UInt32 = 2_000
 
   struct Stats {
     var spans = 0
@@ -109,8 +105,8 @@ final class WriterCore: Sendable {
       guard !events.isEmpty else { return 0 }
       let (spans, chunks) = batch.convert(events)
       do {
-        try store.write(spans: spans, chunks: chunks)
-        recordSuccess(spans: spans.count, chunks: chunks.count)
+        try store.write(spans: spans, blocks: chunks)
+        recordSuccess(spans: spans.count, chunks: chunks.reduce(0) { $0 + $1.count })
       } catch {
         writeSeparately(spans: spans, chunks: chunks, firstError: error)
       }
@@ -120,8 +116,8 @@ final class WriterCore: Sendable {
 
   /// After a failed batch, writes it again one trace at a time, so that one bad trace (or a
   /// transient failure) does not lose the others. Each trace that still fails counts as a failure.
-  private func writeSeparately(spans: [SpanData], chunks: [StoredChunk], firstError: any Error) {
-    var groups: [String: (spans: [SpanData], chunks: [StoredChunk])] = [:]
+  private func writeSeparately(spans: [SpanData], chunks: [ChunkBlock], firstError: any Error) {
+    var groups: [String: (spans: [SpanData], chunks: [ChunkBlock])] = [:]
     for span in spans { groups[span.traceId, default: ([], [])].spans.append(span) }
     for chunk in chunks { groups[chunk.traceId, default: ([], [])].chunks.append(chunk) }
     guard groups.count > 1 else {
@@ -130,8 +126,8 @@ final class WriterCore: Sendable {
     }
     for group in groups.values {
       do {
-        try store.write(spans: group.spans, chunks: group.chunks)
-        recordSuccess(spans: group.spans.count, chunks: group.chunks.count)
+        try store.write(spans: group.spans, blocks: group.chunks)
+        recordSuccess(spans: group.spans.count, chunks: group.chunks.reduce(0) { $0 + $1.count })
       } catch {
         recordFailure(error)
       }

@@ -17,11 +17,30 @@ extension TraceStore {
   }
 
   /// Stores spans (with the `upsert` rule) and chunks in one transaction.
+  ///
+  /// A chunk's `json` is stored as given when it is valid JSON; text that is not is stored as a JSON
+  /// string holding it.
   public func write(spans: [SpanData], chunks: [StoredChunk]) throws {
-    guard !spans.isEmpty || !chunks.isEmpty else { return }
-    try writing("writing \(spans.count) spans and \(chunks.count) chunks") { db in
+    var blocks = ChunkBlockBuilder<[String]>()
+    for chunk in chunks {
+      blocks.add([chunk.traceId, chunk.spanId], ids: { (chunk.traceId, chunk.spanId) }, index: chunk.index, time: chunk.time) {
+        bytes in
+        if (try? JSONValue(parsing: chunk.json)) != nil {
+          bytes.append(contentsOf: chunk.json.utf8)
+        } else {
+          JSONValue.string(chunk.json).serialize(appendingTo: &bytes)
+        }
+      }
+    }
+    try write(spans: spans, blocks: blocks.blocks)
+  }
+
+  /// Stores spans and blocks of chunks in one transaction.
+  func write(spans: [SpanData], blocks: [ChunkBlock]) throws {
+    guard !spans.isEmpty || !blocks.isEmpty else { return }
+    try writing("writing \(spans.count) spans and \(blocks.reduce(0) { $0 + $1.count }) chunks") { db in
       try TraceWrites.upsert(spans, in: db)
-      try TraceWrites.insert(chunks, in: db)
+      try TraceWrites.insert(blocks, in: db)
     }
   }
 }
@@ -71,8 +90,8 @@ enum TraceWrites {
         THEN min(traces.start_time, excluded.start_time) ELSE traces.start_time END
     """
 
-  static let insertChunkSQL = """
-    INSERT OR REPLACE INTO chunks (trace_id, span_id, seq, time, json) VALUES (?, ?, ?, ?, ?)
+  static let insertChunkBlockSQL = """
+    INSERT INTO chunk_blocks (trace_id, span_id, first_seq, chunk_count, meta, json) VALUES (?, ?, ?, ?, ?, ?)
     """
 
   /// What one batch did to one trace.
@@ -153,16 +172,17 @@ enum TraceWrites {
     }
   }
 
-  static func insert(_ chunks: [StoredChunk], in db: Database) throws {
-    guard !chunks.isEmpty else { return }
-    var row = try SQLiteRow(db.cachedStatement(sql: insertChunkSQL), in: db)
-    for chunk in chunks {
+  static func insert(_ blocks: [ChunkBlock], in db: Database) throws {
+    guard !blocks.isEmpty else { return }
+    var row = try SQLiteRow(db.cachedStatement(sql: insertChunkBlockSQL), in: db)
+    for block in blocks {
       row.begin()
-      row.bind(1, chunk.traceId)
-      row.bind(2, chunk.spanId)
-      row.bind(3, chunk.index)
-      row.bind(4, chunk.time)
-      row.bind(5, chunk.json)
+      row.bind(1, block.traceId)
+      row.bind(2, block.spanId)
+      row.bind(3, block.firstIndex)
+      row.bind(4, block.count)
+      row.bindBlob(5, block.meta)
+      row.bindText(6) { $0.append(contentsOf: block.json); $0.append(UInt8(ascii: "]")) }
       try row.step()
     }
   }

@@ -244,7 +244,7 @@ struct AppProcessTests {
 struct SearchRootTests {
   @Test func theProjectRootAndTheWorkingDirectoryWhereTheyDiffer() throws {
     let root = try temporaryDirectory()
-    FileManager.default.createFile(atPath: root.appendingPathComponent("requirements.txt").path, contents: nil)
+    _ = FileManager.default.createFile(atPath: root.appendingPathComponent("requirements.txt").path, contents: nil)
     let nested = root.appendingPathComponent("src/app")
     try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
     #expect(

@@ -19,6 +19,12 @@ public struct JSONObject: Sendable, Hashable {
 
   public init() {}
 
+  /// An empty object with room for `capacity` keys (no regrowth while they are added).
+  public init(minimumCapacity capacity: Int) {
+    keys.reserveCapacity(capacity)
+    storage.reserveCapacity(capacity)
+  }
+
   public init(_ pairs: [(String, JSONValue)]) {
     keys.reserveCapacity(pairs.count)
     for (key, value) in pairs { self[key] = value }

@@ -54,9 +54,9 @@ public struct Flow<Input: Codable & Sendable, Output: Codable & Sendable, Chunk:
     _ input: Input, context: ActionContext? = nil, labels: [String: String] = [:],
     onChunk: (@Sendable (Chunk) -> Void)? = nil
   ) async throws -> FlowResult<Output> {
-    var sink: (@Sendable (any Encodable & Sendable) -> Void)?
+    var sink: ChunkSink?
     if let onChunk {
-      sink = { value in
+      sink = .values { value in
         if let chunk = value as? Chunk { onChunk(chunk) }
       }
     }
@@ -66,7 +66,7 @@ public struct Flow<Input: Codable & Sendable, Output: Codable & Sendable, Chunk:
   @inlinable
   func execute(
     _ input: Input, context: ActionContext?, labels: [String: String],
-    sink: (@Sendable (any Encodable & Sendable) -> Void)?, onStart: (@Sendable (SpanInfo) -> Void)?
+    sink: ChunkSink?, onStart: (@Sendable (SpanInfo) -> Void)?
   ) async throws -> FlowResult<Output> {
     let body = self.body
     return try await runtime.traced(
@@ -109,10 +109,7 @@ public struct Flow<Input: Codable & Sendable, Output: Codable & Sendable, Chunk:
       } catch let error as DecodingError {
         throw FlowError(.invalidArgument, error.pathMessage)
       }
-      var sink: (@Sendable (any Encodable & Sendable) -> Void)?
-      if let deliver = options.onChunk {
-        sink = { value in deliver(RecordedValue.encodable(value).json) }
-      }
+      let sink = options.onChunk.map { ChunkSink.json($0) }
       let started = Mutex<String?>(nil)
       let notify = options.onTraceStarted
       do {

@@ -51,7 +51,7 @@ public final class FlowRuntime: Sendable {
     metadata: [String: String],
     labels: [String: String],
     ownsStream: Bool,
-    sink: (@Sendable (any Encodable & Sendable) -> Void)?,
+    sink: ChunkSink?,
     isolation: isolated (any Actor)? = #isolation,
     recordOutput: (T) -> RecordedValue?,
     _ body: (SpanInfo) async throws -> T
@@ -75,10 +75,10 @@ public final class FlowRuntime: Sendable {
   func beginSpan(
     _ name: String, kind: SpanKind, input: RecordedValue?, actionKey: String?, context: ActionContext?,
     metadata: [String: String], labels: [String: String], ownsStream: Bool,
-    sink: (@Sendable (any Encodable & Sendable) -> Void)?
+    sink: ChunkSink?
   ) -> SpanInfo {
     let parent = SpanInfo.current
-    let traceId = parent?.traceId ?? TraceID.random()
+    let traceId = parent?.traceId ?? TraceID.timeOrdered()
     let spanId = SpanID.random()
     let scope: RunScope
     if let parent, !ownsStream, context == nil, parent.scope.runtime === self {

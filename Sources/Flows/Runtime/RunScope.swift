@@ -8,14 +8,14 @@ final class RunScope: Sendable {
   @usableFromInline let runtime: FlowRuntime
   @usableFromInline let context: ActionContext
   /// The caller's chunk sink, when it asked to stream.
-  @usableFromInline let sink: (@Sendable (any Encodable & Sendable) -> Void)?
+  @usableFromInline let sink: ChunkSink?
   /// The span that owns the stream (ids only, so the scope does not retain its span).
   let streamTraceId: TraceID
   let streamSpanId: SpanID
   private let chunkCounter = Atomic<Int>(0)
 
   init(
-    runtime: FlowRuntime, context: ActionContext, sink: (@Sendable (any Encodable & Sendable) -> Void)?,
+    runtime: FlowRuntime, context: ActionContext, sink: ChunkSink?,
     traceId: TraceID, spanId: SpanID
   ) {
     self.runtime = runtime
@@ -28,14 +28,38 @@ final class RunScope: Sendable {
   /// Sends a chunk to the caller and into the trace (as a `.chunk` event of the owning flow span).
   @usableFromInline
   func send(_ value: any Encodable & Sendable) {
+    switch sink {
+    case .json(let deliver):
+      // Encoded once: the caller and the trace share the JSON.
+      let json = RecordedValue.encodable(value).json
+      publish(.json(json))
+      deliver(json)
+    case .values(let deliver):
+      publish(.encodable(value))
+      deliver(value)
+    case nil:
+      publish(.encodable(value))
+    }
+  }
+
+  private func publish(_ value: RecordedValue) {
     let index = chunkCounter.wrappingAdd(1, ordering: .relaxed).oldValue
     runtime.bus.publish(
       .chunk(
         StreamChunk(
           traceId: streamTraceId, spanId: streamSpanId, index: index, time: TraceClock.nowMilliseconds(),
-          value: .encodable(value))))
-    sink?(value)
+          value: value)))
   }
+}
+
+/// Where a flow's stream chunks go, besides its trace.
+@usableFromInline
+enum ChunkSink: Sendable {
+  /// The values themselves (a Swift caller's `onChunk`).
+  case values(@Sendable (any Encodable & Sendable) -> Void)
+  /// The values as JSON (the JSON action path: servers, the debugger). They are encoded once, and
+  /// the trace records that same JSON.
+  case json(@Sendable (JSONValue) -> Void)
 }
 
 extension SpanInfo {

@@ -13,6 +13,23 @@ public struct TraceID: Hashable, Sendable, CustomStringConvertible {
   /// A new random-looking, process-unique id.
   public static func random() -> TraceID { TraceID(high: IDSource.next(), low: IDSource.next()) }
 
+  /// A new id for a trace that starts now: the first 12 hex digits are the wall-clock time in
+  /// milliseconds, the next 4 a process-wide sequence, the last 16 unpredictable (as
+  /// `random()`'s), like a UUIDv7. Ids made later sort later (within a millisecond, by the
+  /// sequence), so the trace store appends new traces at the end of its indexes instead of
+  /// inserting them at random places: that is what keeps persisting every run cheap. The
+  /// right-most 64 bits stay random, as W3C trace context asks of trace ids.
+  public static func timeOrdered() -> TraceID {
+    timeOrdered(milliseconds: UInt64(max(TraceClock.nowMilliseconds(), 0)))
+  }
+
+  /// A time-ordered id for the given wall-clock time (ms since the epoch; only the low 48 bits
+  /// are used, which last until the year 10889).
+  public static func timeOrdered(milliseconds: UInt64) -> TraceID {
+    let sequence = IDSource.traceSequence.wrappingAdd(1, ordering: .relaxed).oldValue & 0xFFFF
+    return TraceID(high: (milliseconds & 0xFFFF_FFFF_FFFF) << 16 | sequence, low: IDSource.next())
+  }
+
   public var hex: String { HexID.format(high) + HexID.format(low) }
   public var description: String { hex }
 }
@@ -33,6 +50,8 @@ public struct SpanID: Hashable, Sendable, CustomStringConvertible {
 /// are unique within the process, unpredictable across processes, and cost a few nanoseconds.
 enum IDSource {
   static let counter = Atomic<UInt64>(UInt64.random(in: .min ... .max))
+  /// The sequence part of time-ordered trace ids.
+  static let traceSequence = Atomic<UInt64>(0)
 
   static func next() -> UInt64 {
     var z = counter.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue

@@ -1,7 +1,7 @@
 extension SpanData {
   /// The Genkit form of a local span: at start (`outcome == nil`, `endTime` 0) or once ended.
   public init(_ span: SpanInfo, outcome: SpanOutcome?) {
-    var attributes = JSONObject()
+    var attributes = JSONObject(minimumCapacity: 11 + span.metadata.count + span.labels.count)
     attributes["genkit:type"] = .string(span.kind.type)
     if let subtype = span.kind.subtype { attributes["genkit:metadata:subtype"] = .string(subtype) }
     if let key = span.actionKey { attributes["genkit:key"] = .string(key) }
