@@ -68,12 +68,13 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# wait_ready URL LOG: polls POST URL/trivial until it answers {"result":"ready"}.
+# wait_ready URL LOG [RESULT]: polls POST URL/trivial until it answers {"result":RESULT} ("ready" by
+# default: the flow echoes its input; the baseline always answers "hello").
 wait_ready() {
-  local base=$1 log=$2
+  local base=$1 log=$2 expected=${3:-ready}
   for _ in $(seq 1 300); do
     if curl -sS -m 1 -X POST "$base/trivial" -H 'content-type: application/json' -d '{"data":"ready"}' 2>/dev/null \
-      | grep -q '"result":"ready"'; then
+      | grep -q "\"result\":\"$expected\""; then
       return 0
     fi
     sleep 0.1
@@ -109,7 +110,7 @@ if [ -x "$baseline_bin" ]; then
 fi
 wait_ready "$OURS" "$tmp/ours.log"
 wait_ready "$PEER" "$tmp/peer.log"
-[ -n "$base_pid" ] && wait_ready "$BASE" "$tmp/baseline.log"
+[ -n "$base_pid" ] && wait_ready "$BASE" "$tmp/baseline.log" hello
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r)"
 echo "== date: $(date -u +%FT%TZ), loadavg $(cut -d' ' -f1-3 /proc/loadavg)"

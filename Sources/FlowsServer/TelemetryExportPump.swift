@@ -42,6 +42,8 @@ actor TelemetryExportPump {
   let logger: Logger
   private var busy = false
   private var waiters: [CheckedContinuation<Void, Never>] = []
+  /// The array the subscription's buffer is swapped with when nothing is exported (recycled).
+  private var dropped: [TraceEvent] = []
   /// After a POST that could not reach the server, documents are dropped until then, so an
   /// unreachable server costs one timeout per pause instead of one per document.
   private var pausedUntil: ContinuousClock.Instant?
@@ -68,18 +70,21 @@ actor TelemetryExportPump {
       busy = false
       if !waiters.isEmpty { waiters.removeFirst().resume() }
     }
-    let events = subscription.drain()
-    guard !events.isEmpty else { return }
     let settings = shared.settings.withLock { $0 }
     guard let base = settings.serverURL else {
-      // No telemetry server: count what would have gone without building any documents.
-      let dropped = events.reduce(0) { count, event in
+      // No telemetry server: count what would have gone without building any documents, and
+      // keep the array for the next time.
+      subscription.drain(into: &dropped)
+      let count = dropped.reduce(0) { count, event in
         if case .spanEnded = event { return count + 1 }
         return count
       }
-      shared.stats.withLock { $0.droppedSpans += dropped }
+      dropped.removeAll(keepingCapacity: dropped.capacity <= 65_536)
+      if count > 0 { shared.stats.withLock { $0.droppedSpans += count } }
       return
     }
+    let events = subscription.drain()
+    guard !events.isEmpty else { return }
     let documents = TelemetryExportBatch.documents(events, realtime: settings.realtime)
     let url = Self.tracesURL(base)
     for document in documents {

@@ -88,8 +88,11 @@ final class WriterCore: Sendable {
 
   let store: TraceStore
   let subscription: EventSubscription
-  /// Serializes taking events and writing them (held across both).
-  private let converter = Mutex(TraceEventBatch())
+  /// Serializes taking events and writing them (held across both). Holds the batch array the
+  /// subscription's buffer is swapped with (recycled: no regrowth while events are published).
+  private let converter = Mutex((batch: TraceEventBatch(), events: [TraceEvent]()))
+  /// Above this capacity a drained batch array is not kept (after a burst, memory goes back).
+  static let keptBatchCapacity = 65_536
   let stats = Mutex(Stats())
 
   init(store: TraceStore, subscription: EventSubscription) {
@@ -100,17 +103,23 @@ final class WriterCore: Sendable {
   /// Takes every buffered event and writes it in one transaction. Returns the number of events taken.
   @discardableResult
   func pump() -> Int {
-    converter.withLock { batch in
-      let events = subscription.drain()
-      guard !events.isEmpty else { return 0 }
-      let (spans, chunks) = batch.convert(events)
+    converter.withLock { state in
+      subscription.drain(into: &state.events)
+      let count = state.events.count
+      guard count > 0 else { return 0 }
+      let (spans, chunks) = state.batch.convert(state.events)
+      if state.events.capacity > Self.keptBatchCapacity {
+        state.events = []
+      } else {
+        state.events.removeAll(keepingCapacity: true)
+      }
       do {
         try store.write(spans: spans, blocks: chunks)
         recordSuccess(spans: spans.count, chunks: chunks.reduce(0) { $0 + $1.count })
       } catch {
         writeSeparately(spans: spans, chunks: chunks, firstError: error)
       }
-      return events.count
+      return count
     }
   }
 

@@ -28,6 +28,22 @@ private func names(_ events: [TraceEvent]) -> [String] {
     #expect(second.policy == .unbounded)
   }
 
+  @Test func drainingIntoABatchReplacesItsContentsAndRecyclesItsStorage() {
+    let bus = EventBus()
+    let subscription = bus.subscribe(policy: .unbounded, name: "recycling")
+    var batch = [event("stale")]
+    for i in 0..<3 { bus.publish(event("a\(i)")) }
+    subscription.drain(into: &batch)
+    #expect(names(batch) == ["a0", "a1", "a2"])
+    // The emptied old storage is the buffer now: new events land there, and nothing is lost.
+    bus.publish(event("b0"))
+    #expect(subscription.pendingCount == 1)
+    subscription.drain(into: &batch)
+    #expect(names(batch) == ["b0"])
+    subscription.drain(into: &batch)
+    #expect(batch.isEmpty)
+  }
+
   @Test func subscribersOnlySeeEventsPublishedAfterSubscribing() {
     let bus = EventBus()
     let early = bus.subscribe()

@@ -106,6 +106,14 @@ public final class EventSubscription: Sendable, AsyncSequence {
     return batch
   }
 
+  /// Takes everything buffered without waiting, into `batch` (emptied first), whose old storage
+  /// becomes the new buffer: a consumer that keeps its batch array allocates nothing in steady
+  /// state, and publishers append into storage that is already big enough.
+  public func drain(into batch: inout [TraceEvent]) {
+    batch.removeAll(keepingCapacity: true)
+    state.withLock { swap(&batch, &$0.buffer) }
+  }
+
   /// Waits until at least one event is buffered, then swaps the buffer with `batch`: `batch` gets
   /// the events, and its old storage (emptied first) becomes the new buffer. Returns false once the
   /// subscription is finished and nothing is left.
