@@ -18,7 +18,8 @@ let package = Package(
   traits: [
     .trait(
       name: "OTLP",
-      description: "flowscope serve also exports spans over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (builds swift-otel)"
+      description:
+        "flowscope serve also exports spans over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (builds swift-otel)"
     )
   ],
   dependencies: [
@@ -102,7 +103,8 @@ let package = Package(
       ],
       path: "Benchmarks/HTTPBaseline"
     ),
-    .executableTarget(name: "TUIBenchmarks", dependencies: ["FlowscopeTUI", "Flows"], path: "Benchmarks/TUIBenchmarks"),
+    .executableTarget(
+      name: "TUIBenchmarks", dependencies: ["FlowscopeTUI", "Flows"], path: "Benchmarks/TUIBenchmarks"),
     .target(
       name: "FlowsTestSupport",
       dependencies: [
@@ -139,13 +141,15 @@ let package = Package(
     .testTarget(
       name: "PeerCompatibilityTests",
       dependencies: [
-        "flowscope", "FlowsClient", "Flows", "FlowsTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        "flowscope", "FlowsClient", "Flows", "FlowsTestSupport",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
     .testTarget(
       name: "FlowsClientTests",
       dependencies: [
-        "FlowsClient", "FlowsServer", "Flows", "FlowsTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        "FlowsClient", "FlowsServer", "Flows", "FlowsTestSupport",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
       ]

@@ -23,7 +23,9 @@ extension TraceStore {
   public func write(spans: [SpanData], chunks: [StoredChunk]) throws {
     var blocks = ChunkBlockBuilder<[String]>()
     for chunk in chunks {
-      blocks.add([chunk.traceId, chunk.spanId], ids: { (chunk.traceId, chunk.spanId) }, index: chunk.index, time: chunk.time) {
+      blocks.add(
+        [chunk.traceId, chunk.spanId], ids: { (chunk.traceId, chunk.spanId) }, index: chunk.index, time: chunk.time
+      ) {
         bytes in
         if (try? JSONValue(parsing: chunk.json)) != nil {
           bytes.append(contentsOf: chunk.json.utf8)
@@ -182,7 +184,9 @@ enum TraceWrites {
       row.bind(3, block.firstIndex)
       row.bind(4, block.count)
       row.bindBlob(5, block.meta)
-      row.bindText(6) { $0.append(contentsOf: block.json); $0.append(UInt8(ascii: "]")) }
+      row.bindText(6) {
+        $0.append(contentsOf: block.json); $0.append(UInt8(ascii: "]"))
+      }
       try row.step()
     }
   }

@@ -23,7 +23,8 @@ import Testing
     block.append(index: 8, time: -1) { $0.append(contentsOf: Array(#""x""#.utf8)) }
     #expect(block.count == 2)
     #expect(block.meta.count == 32)
-    let chunks = ChunkBlock.chunks(traceId: "t", spanId: "s", meta: block.meta, json: String(decoding: block.json + [93], as: UTF8.self))
+    let chunks = ChunkBlock.chunks(
+      traceId: "t", spanId: "s", meta: block.meta, json: String(decoding: block.json + [93], as: UTF8.self))
     #expect(chunks.map(\.index) == [7, 8])
     #expect(chunks.map(\.time) == [1_700_000_000_123.25, -1])
     #expect(chunks.map(\.json) == [#"{"a":1}"#, #""x""#])
