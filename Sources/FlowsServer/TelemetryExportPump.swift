@@ -79,7 +79,7 @@ actor TelemetryExportPump {
         if case .spanEnded = event { return count + 1 }
         return count
       }
-      dropped.removeAll(keepingCapacity: dropped.capacity <= 65_536)
+      dropped.removeAll(keepingCapacity: true)
       if count > 0 { shared.stats.withLock { $0.droppedSpans += count } }
       return
     }

@@ -91,8 +91,6 @@ final class WriterCore: Sendable {
   /// Serializes taking events and writing them (held across both). Holds the batch array the
   /// subscription's buffer is swapped with (recycled: no regrowth while events are published).
   private let converter = Mutex((batch: TraceEventBatch(), events: [TraceEvent]()))
-  /// Above this capacity a drained batch array is not kept (after a burst, memory goes back).
-  static let keptBatchCapacity = 65_536
   let stats = Mutex(Stats())
 
   init(store: TraceStore, subscription: EventSubscription) {
@@ -108,11 +106,7 @@ final class WriterCore: Sendable {
       let count = state.events.count
       guard count > 0 else { return 0 }
       let (spans, chunks) = state.batch.convert(state.events)
-      if state.events.capacity > Self.keptBatchCapacity {
-        state.events = []
-      } else {
-        state.events.removeAll(keepingCapacity: true)
-      }
+      state.events.removeAll(keepingCapacity: true)
       do {
         try store.write(spans: spans, blocks: chunks)
         recordSuccess(spans: spans.count, chunks: chunks.reduce(0) { $0 + $1.count })

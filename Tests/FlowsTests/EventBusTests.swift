@@ -44,6 +44,19 @@ private func names(_ events: [TraceEvent]) -> [String] {
     #expect(batch.isEmpty)
   }
 
+  @Test func aBatchArrayLeftByABurstIsNotRecycled() {
+    let bus = EventBus()
+    let subscription = bus.subscribe(policy: .unbounded, name: "burst")
+    var batch: [TraceEvent] = []
+    batch.reserveCapacity(EventSubscription.recycledCapacityLimit + 1)
+    subscription.drain(into: &batch)
+    // The big array was let go, not swapped in as the new buffer.
+    bus.publish(event("after"))
+    subscription.drain(into: &batch)
+    #expect(names(batch) == ["after"])
+    #expect(batch.capacity <= EventSubscription.recycledCapacityLimit)
+  }
+
   @Test func subscribersOnlySeeEventsPublishedAfterSubscribing() {
     let bus = EventBus()
     let early = bus.subscribe()

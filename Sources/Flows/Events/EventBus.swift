@@ -109,10 +109,19 @@ public final class EventSubscription: Sendable, AsyncSequence {
   /// Takes everything buffered without waiting, into `batch` (emptied first), whose old storage
   /// becomes the new buffer: a consumer that keeps its batch array allocates nothing in steady
   /// state, and publishers append into storage that is already big enough.
+  /// A batch array bigger than `recycledCapacityLimit` (left by a burst) is let go instead, so memory
+  /// goes back after the burst.
   public func drain(into batch: inout [TraceEvent]) {
-    batch.removeAll(keepingCapacity: true)
+    if batch.capacity > Self.recycledCapacityLimit {
+      batch = []
+    } else {
+      batch.removeAll(keepingCapacity: true)
+    }
     state.withLock { swap(&batch, &$0.buffer) }
   }
+
+  /// The largest batch array `drain(into:)` recycles.
+  public static let recycledCapacityLimit = 65_536
 
   /// Waits until at least one event is buffered, then swaps the buffer with `batch`: `batch` gets
   /// the events, and its old storage (emptied first) becomes the new buffer. Returns false once the
