@@ -85,7 +85,9 @@ public final class OTelFlowExporter: Service, Sendable {
       return
     }
     let (signals, wakeups) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-    let subscription = bus.subscribe(policy: .unbounded, name: "otel-exporter") { wakeups.yield() }
+    let subscription = bus.subscribe(policy: .unbounded, events: .withoutChunks, name: "otel-exporter") {
+      wakeups.yield()
+    }
     let bridge = OTelSpanBridge(tracer: tracer, subscription: subscription, options: options, stats: stats)
     parts = Parts(
       subscription: subscription, bridge: bridge, backend: backend, signals: signals,

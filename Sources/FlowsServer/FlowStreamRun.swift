@@ -68,6 +68,7 @@ final class FlowStreamRun: Sendable {
   func writeFrames(to writer: inout any ResponseBodyWriter, watching request: Request) async throws {
     try await request.body.consumeWithInboundCloseHandler { _ in
       try await withTaskCancellationHandler {
+        var pacer = StreamWritePacer()
         while let batch = await queue.next() {
           do {
             try await writer.write(SSEFrame.frames(batch))
@@ -75,6 +76,7 @@ final class FlowStreamRun: Sendable {
             cancel()
             throw error
           }
+          if let deadline = pacer.wrote() { await queue.pause(until: deadline) }
         }
       } onCancel: {
         cancel()

@@ -4,12 +4,14 @@ import Synchronization
 ///
 /// The flow side never waits (`push` is a lock and an append). The writer takes everything that is
 /// buffered at once, so a burst of chunks goes out in one write and one flush while a slow trickle
-/// goes out chunk by chunk as it is produced.
+/// goes out chunk by chunk as it is produced. A writer that paces its writes (`pause(until:)`) lets
+/// a fast stream's chunks gather into fewer, bigger writes.
 final class StreamEventQueue: Sendable {
   private struct State {
     var buffer: [FlowStreamEvent] = []
     var finished = false
     var waiter: CheckedContinuation<Void, Never>?
+    var pauseWaiter: CheckedContinuation<Void, Never>?
   }
 
   private let state = Mutex(State())
@@ -25,12 +27,44 @@ final class StreamEventQueue: Sendable {
     waiter?.resume()
   }
 
-  /// Ends the queue; the writer drains what is left, then sees the end.
+  /// Ends the queue; the writer drains what is left, then sees the end (a pause ends at once).
   func finish() {
-    let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
+    let (waiter, pauseWaiter) = state.withLock { s in
       s.finished = true
-      defer { s.waiter = nil }
-      return s.waiter
+      defer {
+        s.waiter = nil
+        s.pauseWaiter = nil
+      }
+      return (s.waiter, s.pauseWaiter)
+    }
+    waiter?.resume()
+    pauseWaiter?.resume()
+  }
+
+  /// Waits until `deadline`, or less if the queue is finished first (so the end of a stream is
+  /// never held back). Events pushed meanwhile stay buffered for the next `next()`.
+  func pause(until deadline: ContinuousClock.Instant) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let finished = state.withLock { s in
+        if s.finished { return true }
+        s.pauseWaiter = continuation
+        return false
+      }
+      if finished {
+        continuation.resume()
+        return
+      }
+      Task {
+        try? await Task.sleep(until: deadline, clock: .continuous)
+        self.endPause()
+      }
+    }
+  }
+
+  private func endPause() {
+    let waiter = state.withLock { s in
+      defer { s.pauseWaiter = nil }
+      return s.pauseWaiter
     }
     waiter?.resume()
   }

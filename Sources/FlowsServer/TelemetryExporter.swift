@@ -40,7 +40,9 @@ public final class TelemetryExporter: Service, Sendable {
     httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "flowscope.telemetry-exporter")
   ) {
     let (signals, wakeups) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-    let subscription = bus.subscribe(policy: .unbounded, name: "telemetry-exporter") { wakeups.yield() }
+    let subscription = bus.subscribe(policy: .unbounded, events: .withoutChunks, name: "telemetry-exporter") {
+      wakeups.yield()
+    }
     let shared = TelemetryExportShared(configuration)
     let pump = TelemetryExportPump(
       subscription: subscription, shared: shared, client: httpClient, timeout: configuration.requestTimeout,

@@ -25,7 +25,9 @@ struct TelemetryTraceStream {
   func respond(traceId: String) -> Response {
     let (wakes, wakeSink) = AsyncStream<Wake>.makeStream(bufferingPolicy: .bufferingNewest(4))
     // Subscribe before reading the snapshot, so nothing falls between the two.
-    let subscription = bus.subscribe(policy: .bufferingNewest(100_000), name: "trace-stream \(traceId)") {
+    let subscription = bus.subscribe(
+      policy: .bufferingNewest(100_000), events: .withoutChunks, name: "trace-stream \(traceId)"
+    ) {
       wakeSink.yield(.events)
     }
     let snapshot: TraceData?

@@ -57,6 +57,23 @@ private func names(_ events: [TraceEvent]) -> [String] {
     #expect(batch.capacity <= EventSubscription.recycledCapacityLimit)
   }
 
+  @Test func aSubscriptionWithoutChunksGetsEverythingElseInOrder() {
+    let bus = EventBus()
+    let everything = bus.subscribe(name: "store")
+    let spansOnly = bus.subscribe(policy: .bufferingNewest(2), events: .withoutChunks, name: "tail")
+    #expect(everything.events == .all)
+    #expect(spansOnly.events == .withoutChunks)
+    let chunk = TraceEvent.chunk(
+      StreamChunk(traceId: .random(), spanId: .random(), index: 0, time: 0, value: .json(.integer(1))))
+    bus.publish(event("before"))
+    for _ in 0..<10 { bus.publish(chunk) }
+    bus.publish(event("after"))
+    // A burst of chunks neither reaches the span consumer nor pushes its spans out of a bounded buffer.
+    #expect(names(spansOnly.drain()) == ["before", "after"])
+    #expect(spansOnly.droppedCount == 0)
+    #expect(everything.drain().count == 12)
+  }
+
   @Test func subscribersOnlySeeEventsPublishedAfterSubscribing() {
     let bus = EventBus()
     let early = bus.subscribe()

@@ -10,6 +10,15 @@ public enum BackpressurePolicy: Sendable, Equatable {
   case bufferingNewest(Int)
 }
 
+/// Which events a subscription receives.
+public enum SubscribedEvents: Sendable, Equatable {
+  /// Every event.
+  case all
+  /// Every event but stream chunks: for consumers of spans only (exporters, a trace's live tail),
+  /// which then neither pay for nor buffer a fast stream's chunks.
+  case withoutChunks
+}
+
 /// The in-process trace event bus.
 ///
 /// Publishing is synchronous, lock-based and never waits for a consumer: each subscription has its
@@ -21,10 +30,10 @@ public final class EventBus: Sendable {
 
   /// Adds a subscriber. It receives events published from now on.
   public func subscribe(
-    policy: BackpressurePolicy = .unbounded, name: String = "subscriber",
+    policy: BackpressurePolicy = .unbounded, events: SubscribedEvents = .all, name: String = "subscriber",
     onAvailable: (@Sendable () -> Void)? = nil
   ) -> EventSubscription {
-    let subscription = EventSubscription(policy: policy, name: name, onAvailable: onAvailable)
+    let subscription = EventSubscription(policy: policy, events: events, name: name, onAvailable: onAvailable)
     subscriptions.withLock { $0.append(subscription) }
     return subscription
   }
@@ -40,7 +49,11 @@ public final class EventBus: Sendable {
   /// Delivers an event to every subscriber. Never blocks on a consumer.
   public func publish(_ event: TraceEvent) {
     let current = subscriptions.withLock { $0 }
-    for subscription in current { subscription.enqueue(event) }
+    if case .chunk = event {
+      for subscription in current where subscription.events == .all { subscription.enqueue(event) }
+    } else {
+      for subscription in current { subscription.enqueue(event) }
+    }
   }
 
   /// Ends every subscription (consumers see the end after draining what is buffered).
@@ -67,12 +80,15 @@ public final class EventSubscription: Sendable, AsyncSequence {
   }
 
   public let policy: BackpressurePolicy
+  /// The events it receives.
+  public let events: SubscribedEvents
   public let name: String
   private let onAvailable: (@Sendable () -> Void)?
   private let state = Mutex(State())
 
-  init(policy: BackpressurePolicy, name: String, onAvailable: (@Sendable () -> Void)?) {
+  init(policy: BackpressurePolicy, events: SubscribedEvents, name: String, onAvailable: (@Sendable () -> Void)?) {
     self.policy = policy
+    self.events = events
     self.name = name
     self.onAvailable = onAvailable
   }
