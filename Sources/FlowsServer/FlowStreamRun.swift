@@ -9,7 +9,7 @@ import Synchronization
 /// rejected by the schema); the body then writes the frames as they come. Cancelling the run, the
 /// handler or the writer, or the client closing the connection, cancels the flow.
 final class FlowStreamRun: Sendable {
-  let queue = StreamEventQueue()
+  let queue = StreamEventQueue<FlowStreamEvent>()
   private let head = Mutex<HeadState>(.pending([]))
   private let task = Mutex<Task<Void, Never>?>(nil)
 

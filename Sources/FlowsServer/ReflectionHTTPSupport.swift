@@ -34,13 +34,6 @@ enum ReflectionHTTP {
       body: ResponseBody(byteBuffer: ByteBuffer(string: value)))
   }
 
-  /// Compact JSON text as a buffer, optionally followed by a newline (an NDJSON line).
-  static func buffer(_ value: JSONValue, newline: Bool = false) -> ByteBuffer {
-    var bytes = value.serializedBytes()
-    if newline { bytes.append(UInt8(ascii: "\n")) }
-    return ByteBuffer(bytes: bytes)
-  }
-
   /// Why a request body could not be read as JSON.
   struct BodyError: Error, CustomStringConvertible {
     var description: String

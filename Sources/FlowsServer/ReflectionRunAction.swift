@@ -48,13 +48,13 @@ struct ReflectionRunAction {
         ReflectionErrorBody.simple(.notFound, "action \(body.key) not found"), status: .notFound)
     }
 
-    let (output, outputSink) = AsyncStream<Output>.makeStream()
+    let output = StreamEventQueue<Output>()
     let (starts, startSink) = AsyncStream<Start?>.makeStream(bufferingPolicy: .bufferingOldest(1))
     let handle = ReflectionRunHandle()
     let state = self.state
     let task = Task<Void, Never> {
       await Self.run(
-        action, body, streaming: streaming, state: state, handle: handle, output: outputSink, starts: startSink)
+        action, body, streaming: streaming, state: state, handle: handle, output: output, starts: startSink)
     }
     handle.attach(task)
 
@@ -72,11 +72,11 @@ struct ReflectionRunAction {
     return Response(
       status: .ok, headers: headers,
       body: ResponseBody { writer in
-        for await item in output {
-          switch item {
-          case .chunk(let chunk): try await writer.write(ReflectionHTTP.buffer(chunk, newline: true))
-          case .final(let final): try await writer.write(ReflectionHTTP.buffer(final))
-          }
+        // Everything produced since the last write goes out in one write, paced like a flow's SSE.
+        var pacer = StreamWritePacer()
+        while let batch = await output.next() {
+          try await writer.write(Self.lines(batch))
+          if let deadline = pacer.wrote() { await output.pause(until: deadline) }
         }
         try await writer.finish(nil)
       })
@@ -84,15 +84,32 @@ struct ReflectionRunAction {
 }
 
 extension ReflectionRunAction {
+  /// The body bytes of `outputs`: each chunk as compact JSON and a newline, the final object
+  /// without one.
+  static func lines(_ outputs: [Output]) -> ByteBuffer {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(outputs.count * 16)
+    for output in outputs {
+      switch output {
+      case .chunk(let chunk):
+        chunk.serialize(appendingTo: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+      case .final(let final):
+        final.serialize(appendingTo: &bytes)
+      }
+    }
+    return ByteBuffer(bytes: bytes)
+  }
+
   /// Runs the action, reporting its start, chunks and final object.
   static func run(
     _ action: AnyAction, _ body: ReflectionRunRequest, streaming: Bool, state: ReflectionState,
-    handle: ReflectionRunHandle, output: AsyncStream<Output>.Continuation, starts: AsyncStream<Start?>.Continuation
+    handle: ReflectionRunHandle, output: StreamEventQueue<Output>, starts: AsyncStream<Start?>.Continuation
   ) async {
     let started = ReflectionStartedTrace()
     var onChunk: (@Sendable (JSONValue) -> Void)?
     if streaming {
-      onChunk = { chunk in _ = output.yield(.chunk(chunk)) }
+      onChunk = { chunk in output.push(.chunk(chunk)) }
     }
     let options = ActionRunOptions(
       context: body.context, labels: body.labels, onChunk: onChunk,
@@ -110,7 +127,7 @@ extension ReflectionRunAction {
     }
     if let traceId = started.traceId { state.activeRuns.remove(traceId: traceId) }
     await state.flushBeforeResult()
-    output.yield(.final(final))
+    output.push(.final(final))
     output.finish()
     starts.yield(nil)
     starts.finish()

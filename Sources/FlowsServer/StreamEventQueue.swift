@@ -1,14 +1,14 @@
 import Synchronization
 
-/// The events of one streaming call, from the flow task to the response writer.
+/// The events of one streaming call (chunks, then an end), from the flow task to the response writer.
 ///
 /// The flow side never waits (`push` is a lock and an append). The writer takes everything that is
 /// buffered at once, so a burst of chunks goes out in one write and one flush while a slow trickle
 /// goes out chunk by chunk as it is produced. A writer that paces its writes (`pause(until:)`) lets
 /// a fast stream's chunks gather into fewer, bigger writes.
-final class StreamEventQueue: Sendable {
+final class StreamEventQueue<Event: Sendable>: Sendable {
   private struct State {
-    var buffer: [FlowStreamEvent] = []
+    var buffer: [Event] = []
     var finished = false
     var waiter: CheckedContinuation<Void, Never>?
     var pauseWaiter: CheckedContinuation<Void, Never>?
@@ -17,7 +17,7 @@ final class StreamEventQueue: Sendable {
   private let state = Mutex(State())
 
   /// Adds an event (ignored after `finish`).
-  func push(_ event: FlowStreamEvent) {
+  func push(_ event: Event) {
     let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
       guard !s.finished else { return nil }
       s.buffer.append(event)
@@ -71,9 +71,9 @@ final class StreamEventQueue: Sendable {
 
   /// Waits for at least one event and takes all buffered events; `nil` once finished and drained.
   /// One consumer at a time.
-  func next() async -> [FlowStreamEvent]? {
+  func next() async -> [Event]? {
     while true {
-      let taken: [FlowStreamEvent]?? = state.withLock { s in
+      let taken: [Event]?? = state.withLock { s in
         if !s.buffer.isEmpty {
           let batch = s.buffer
           s.buffer = []

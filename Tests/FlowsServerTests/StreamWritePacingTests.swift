@@ -26,14 +26,14 @@ import Testing
   }
 
   @Test func aPauseEndsAtItsDeadline() async {
-    let queue = StreamEventQueue()
+    let queue = StreamEventQueue<FlowStreamEvent>()
     let before = ContinuousClock.now
     await queue.pause(until: before + .milliseconds(20))
     #expect(ContinuousClock.now - before >= .milliseconds(20))
   }
 
   @Test func aPauseEndsAtOnceWhenTheStreamFinishes() async {
-    let queue = StreamEventQueue()
+    let queue = StreamEventQueue<FlowStreamEvent>()
     let before = ContinuousClock.now
     async let paused: Void = queue.pause(until: before + .seconds(600))
     // Chunks pushed during the pause wait for the next batch; only the end cuts the pause short.
@@ -46,7 +46,7 @@ import Testing
   }
 
   @Test func aPauseAfterTheEndDoesNotWait() async {
-    let queue = StreamEventQueue()
+    let queue = StreamEventQueue<FlowStreamEvent>()
     queue.finish()
     await queue.pause(until: .now + .seconds(600))
     #expect(await queue.next() == nil)
