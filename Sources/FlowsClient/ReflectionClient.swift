@@ -201,6 +201,22 @@ public struct ReflectionClient: Sendable {
     }
   }
 
+  /// Asks the runtime to quit (`GET /api/__quitquitquit`, which every Genkit runtime answers
+  /// before it stops). Returns once the runtime has answered, not once it has exited.
+  ///
+  /// - Throws: `FlowError` for an answer other than 2xx, besides the transport errors `health` lists.
+  public func quit() async throws {
+    let url = url("/api/__quitquitquit")
+    let transport = self.transport
+    try await ReflectionTransport.withDeadline(timeout, "GET \(url)") { [timeout] in
+      let response = try await transport.send(ReflectionTransport.request(.GET, url: url), url: url, timeout: timeout)
+      guard (200..<300).contains(response.status.code) else {
+        throw try await transport.errorResponse(response, url: url)
+      }
+      _ = try await transport.collect(response.body, url: url, limit: ReflectionTransport.maxErrorBodyBytes)
+    }
+  }
+
   /// `value` with every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`) percent-encoded.
   static func percentEncoded(_ value: String) -> String {
     var encoded = ""

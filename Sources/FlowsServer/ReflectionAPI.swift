@@ -15,6 +15,7 @@ extension RouterMethods {
   /// | `POST /api/notify {telemetryServerUrl, reflectionApiSpecVersion}` | `200 OK` |
   /// | `GET /api/envs` | `["dev"]` |
   /// | `GET /api/values?type=defaultModel\|middleware` | `{name: value}`; 400 without a supported type |
+  /// | `GET` or `POST /api/__quitquitquit` | `200 OK`, then the state's `quit` (by default a graceful shutdown of the process) |
   ///
   /// Every response carries `x-genkit-version: swift/<version>`. There is no authentication:
   /// serve it on loopback only (as `ReflectionServer` does).
@@ -37,6 +38,9 @@ extension RouterMethods {
     group.post("/api/notify") { request, _ in await routes.notify(request) }
     group.get("/api/envs") { _, _ in ReflectionHTTP.json(.array(state.environments.map { .string($0) })) }
     group.get("/api/values") { request, _ in routes.values(request) }
+    // JS, Go and Dart answer GET, Python GET and POST.
+    group.get("/api/__quitquitquit") { _, _ in routes.quit() }
+    group.post("/api/__quitquitquit") { _, _ in routes.quit() }
     return state
   }
 }
@@ -51,6 +55,14 @@ struct ReflectionRoutes: Sendable {
     if let id = request.uri.queryParameters.get("id"), !id.isEmpty, id != state.runtimeId {
       return ReflectionHTTP.text("Invalid runtime ID", status: .serviceUnavailable)
     }
+    return ReflectionHTTP.text("OK")
+  }
+
+  /// `/api/__quitquitquit`: answers `OK`, then quits. With the default (`SIGTERM`), the graceful
+  /// shutdown still lets this answer and any run in progress finish.
+  func quit() -> Response {
+    state.logger.info("quitting: /api/__quitquitquit")
+    state.quit()
     return ReflectionHTTP.text("OK")
   }
 

@@ -40,18 +40,21 @@ public final class ReflectionServer: Service, Sendable {
   ///   - exporter: The exporter `/api/notify` points at the telemetry server.
   ///   - flushTraces: Called before each run's result is written (e.g. a trace store writer's flush).
   ///   - values: Answers `GET /api/values?type=`.
+  ///   - quit: What `/api/__quitquitquit` does after answering (by default, `SIGTERM` to this
+  ///     process: a graceful shutdown).
   ///   - logger: Server and warning logs.
   public init(
     runtime: FlowRuntime, configuration: ReflectionServerConfiguration = .fromEnvironment(),
     exporter: TelemetryExporter? = nil, flushTraces: (@Sendable () async -> Void)? = nil,
     values: @escaping @Sendable (String) -> JSONObject = { _ in JSONObject() },
+    quit: @escaping @Sendable () -> Void = ReflectionState.terminateProcess,
     logger: Logger = Logger(label: "flowscope.reflection")
   ) {
     self.runtime = runtime
     self.configuration = configuration
     self.state = ReflectionState(
       runtimeId: configuration.runtimeId, exporter: exporter, values: values, flushTraces: flushTraces,
-      logger: logger)
+      quit: quit, logger: logger)
     self.logger = logger
   }
 

@@ -21,6 +21,8 @@ public final class ReflectionState: Sendable {
 
   let values: @Sendable (String) -> JSONObject
   let flushTraces: (@Sendable () async -> Void)?
+  /// What `/api/__quitquitquit` does once it has answered.
+  let quit: @Sendable () -> Void
   private let explicitRuntimeId: String?
   private let mutable: Mutex<MutableState>
 
@@ -39,15 +41,19 @@ public final class ReflectionState: Sendable {
   ///   - values: The answer to `GET /api/values?type=` for `defaultModel` and `middleware`.
   ///   - flushTraces: Called before a run's result is written, after the exporter's flush (e.g. a
   ///     `TraceStoreWriter`'s `flush`), so the trace is stored when the caller sees the result.
+  ///   - quit: What `/api/__quitquitquit` does after answering; by default a graceful shutdown of
+  ///     the whole process, as Ctrl-C or `SIGTERM` would start it (`terminateProcess`).
   ///   - environment: Where `GENKIT_RUNTIME_ID` is read.
   ///   - logger: Where warnings go.
   public init(
     runtimeId: String? = nil, environments: [String] = ["dev"], exporter: TelemetryExporter? = nil,
     values: @escaping @Sendable (String) -> JSONObject = { _ in JSONObject() },
     flushTraces: (@Sendable () async -> Void)? = nil,
+    quit: @escaping @Sendable () -> Void = ReflectionState.terminateProcess,
     environment: [String: String] = ProcessInfo.processInfo.environment,
     logger: Logger = Logger(label: "flowscope.reflection")
   ) {
+    self.quit = quit
     let fromEnvironment = environment["GENKIT_RUNTIME_ID"].flatMap { $0.isEmpty ? nil : $0 }
     self.explicitRuntimeId = runtimeId ?? fromEnvironment
     self.environments = environments
@@ -97,6 +103,13 @@ public final class ReflectionState: Sendable {
     } else {
       logger.warning("Genkit CLI version may be outdated; update genkit-cli to the latest version")
     }
+  }
+
+  /// Sends `SIGTERM` to this process: a service group with graceful shutdown on `SIGTERM` (as
+  /// `flowscope serve` runs) finishes in-flight requests, flushes traces, removes the runtime file
+  /// and exits.
+  public static let terminateProcess: @Sendable () -> Void = {
+    kill(getpid(), SIGTERM)
   }
 
   /// Exports and stores what the run produced so far, before its result is written.

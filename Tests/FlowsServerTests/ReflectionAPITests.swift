@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Synchronization
 import Testing
 
 @Suite struct ReflectionAPITests {
@@ -37,6 +38,25 @@ import Testing
       #expect(other.status == .serviceUnavailable)
       #expect(String(buffer: other.body) == "Invalid runtime ID")
       #expect(other.headers[HTTPField.Name("x-genkit-version")!] != nil)
+    }
+  }
+
+  @Test func quitquitquitAnswersThenQuitsOnGetAndPost() async throws {
+    let quits = Mutex(0)
+    let state = ReflectionState(runtimeId: "1234-3100", quit: { quits.withLock { $0 += 1 } })
+    try await withAPI(state: state) { client in
+      let get = try await client.execute(uri: "/api/__quitquitquit", method: .get)
+      #expect(get.status == .ok)
+      #expect(String(buffer: get.body) == "OK")
+      #expect(get.headers[HTTPField.Name("x-genkit-version")!] == "swift/" + ReflectionVersion.runtime)
+      #expect(quits.withLock { $0 } == 1)
+      // Genkit Python also accepts POST.
+      let post = try await client.execute(uri: "/api/__quitquitquit", method: .post)
+      #expect(post.status == .ok)
+      #expect(quits.withLock { $0 } == 2)
+      let put = try await client.execute(uri: "/api/__quitquitquit", method: .put)
+      #expect(put.status != .ok)
+      #expect(quits.withLock { $0 } == 2)
     }
   }
 

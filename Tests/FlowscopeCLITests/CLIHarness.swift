@@ -29,11 +29,15 @@ struct CLIHarness {
     return env
   }
 
-  func process(_ arguments: [String], stdout: Pipe, stderr: Pipe) -> Process {
+  /// `flowscope <arguments>` as a child process, not started, with `environment` added to the
+  /// harness environment.
+  func process(
+    _ arguments: [String], stdout: Pipe, stderr: Pipe, environment: [String: String] = [:]
+  ) -> Process {
     let process = Process()
     process.executableURL = Self.binary
     process.arguments = arguments
-    process.environment = Self.environment
+    process.environment = Self.environment.merging(environment) { _, added in added }
     process.currentDirectoryURL = directory
     process.standardOutput = stdout
     process.standardError = stderr

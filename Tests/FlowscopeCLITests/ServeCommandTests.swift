@@ -68,6 +68,33 @@ struct ServeCommandTests {
     #expect(try await trusted.run(flow: "jokeFlow", input: ["subject": "x"]).result.stringValue != nil)
   }
 
+  @Test(.timeLimit(.minutes(1))) func devModeQuitsGracefullyOnQuitquitquit() async throws {
+    let harness = try CLIHarness()
+    defer { harness.cleanUp() }
+    // A project root of its own, so the runtime file lands in the harness directory.
+    try Data("{}".utf8).write(to: harness.directory.appendingPathComponent("package.json"))
+    let launched = Date()
+    let out = Pipe()
+    let err = Pipe()
+    let process = harness.process(
+      ["serve", "--port", "0", "--dev", "--db", harness.database], stdout: out, stderr: err,
+      environment: ["GENKIT_REFLECTION_PORT": "0"])
+    try process.run()
+    defer { if process.isRunning { process.terminate() } }
+    let runtime = try await RuntimeDiscovery.waitForRuntime(
+      projectRoot: harness.directory.path, newerThan: launched, pid: process.processIdentifier, timeout: .seconds(30))
+    let client = ReflectionClient(baseURL: runtime.reflectionServerUrl)
+    let run = try await client.runAction(key: "/flow/jokeFlow", input: ["subject": "quitting"])
+    try await client.quit()
+    // The graceful shutdown that follows: the process exits cleanly, the runtime file is gone and
+    // the run's trace was saved.
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    #expect(RuntimeDiscovery.runtimeFiles(projectRoot: harness.directory.path).isEmpty)
+    let traceId = try #require(run.traceId)
+    #expect(try harness.run(["traces", "show", traceId]).status == 0)
+  }
+
   func requireFailure(_ body: () async throws -> Void) async throws -> FlowError {
     do {
       try await body()
