@@ -69,7 +69,8 @@ final class FlowStreamRun: Sendable {
     try await request.body.consumeWithInboundCloseHandler { _ in
       try await withTaskCancellationHandler {
         var pacer = StreamWritePacer()
-        while let batch = await queue.next() {
+        var batch: [FlowStreamEvent] = []
+        while await queue.next(into: &batch) {
           do {
             try await writer.write(SSEFrame.frames(batch))
           } catch {

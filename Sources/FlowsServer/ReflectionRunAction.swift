@@ -74,7 +74,8 @@ struct ReflectionRunAction {
       body: ResponseBody { writer in
         // Everything produced since the last write goes out in one write, paced like a flow's SSE.
         var pacer = StreamWritePacer()
-        while let batch = await output.next() {
+        var batch: [Output] = []
+        while await output.next(into: &batch) {
           try await writer.write(Self.lines(batch))
           if let deadline = pacer.wrote() { await output.pause(until: deadline) }
         }

@@ -5,7 +5,8 @@ import Hummingbird
 enum FlowStreamEvent: Sendable {
   case chunk(JSONValue)
   case result(JSONValue)
-  case failure(FlowError)
+  /// Boxed: a `FlowError` is large, and every chunk in the queue would otherwise take its size.
+  indirect case failure(FlowError)
 }
 
 /// The callable protocol's stream frames: `data: <compact JSON>\n\n`.

@@ -69,17 +69,19 @@ final class StreamEventQueue<Event: Sendable>: Sendable {
     waiter?.resume()
   }
 
-  /// Waits for at least one event and takes all buffered events; `nil` once finished and drained.
-  /// One consumer at a time.
-  func next() async -> [Event]? {
+  /// Waits for at least one event and moves all buffered events into `batch` (emptied first),
+  /// whose old storage becomes the buffer: a writer that keeps its batch array lets the flow append
+  /// into storage that is already big enough. Returns false once finished and drained. One
+  /// consumer at a time.
+  func next(into batch: inout [Event]) async -> Bool {
+    batch.removeAll(keepingCapacity: true)
     while true {
-      let taken: [Event]?? = state.withLock { s in
+      let taken: Bool? = state.withLock { s in
         if !s.buffer.isEmpty {
-          let batch = s.buffer
-          s.buffer = []
-          return .some(batch)
+          swap(&batch, &s.buffer)
+          return true
         }
-        return s.finished ? .some(nil) : nil
+        return s.finished ? false : nil
       }
       if let taken { return taken }
       await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

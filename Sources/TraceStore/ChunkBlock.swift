@@ -103,14 +103,19 @@ struct ChunkBlockBuilder<Key: Hashable> {
   private(set) var blocks: [ChunkBlock] = []
   /// Where each span's open block is in `blocks`.
   private var open: [Key: Int] = [:]
+  /// The span of the last chunk added and its open block: a stream's chunks come in runs, which
+  /// then cost no hashing.
+  private var last: (key: Key, position: Int)?
 
   /// Adds a chunk of the span `key`, whose ids `ids` gives when a block starts.
   mutating func add(
     _ key: Key, ids: () -> (traceId: String, spanId: String), index: Int, time: Double,
     writeValue: (inout [UInt8]) -> Void
   ) {
-    if let position = open[key], !blocks[position].isFull {
+    let known: Int? = if let last, last.key == key { last.position } else { open[key] }
+    if let position = known, !blocks[position].isFull {
       blocks[position].append(index: index, time: time, writeValue: writeValue)
+      last = (key, position)
       return
     }
     let (traceId, spanId) = ids()
@@ -118,5 +123,6 @@ struct ChunkBlockBuilder<Key: Hashable> {
     block.append(index: index, time: time, writeValue: writeValue)
     blocks.append(block)
     open[key] = blocks.count - 1
+    last = (key, blocks.count - 1)
   }
 }

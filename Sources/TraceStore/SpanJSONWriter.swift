@@ -23,9 +23,9 @@ enum SpanJSONWriter {
       writeString(parent, into: &out)
     }
     raw(#","startTime":"#, &out)
-    writeDouble(span.startTime, into: &out)
+    JSONWriter.writeDouble(span.startTime, into: &out)
     raw(#","endTime":"#, &out)
-    writeDouble(span.endTime, into: &out)
+    JSONWriter.writeDouble(span.endTime, into: &out)
     raw(#","attributes":"#, &out)
     writeObject(span.attributes, into: &out)
     raw(#","displayName":"#, &out)
@@ -51,7 +51,7 @@ enum SpanJSONWriter {
     }
     if let status = span.status {
       raw(#","status":{"code":"#, &out)
-      writeInteger(Int64(status.code), into: &out)
+      JSONWriter.writeInteger(Int64(status.code), into: &out)
       if let message = status.message {
         raw(#","message":"#, &out)
         writeString(message, into: &out)
@@ -63,7 +63,7 @@ enum SpanJSONWriter {
       for (n, event) in events.enumerated() {
         if n > 0 { out.append(UInt8(ascii: ",")) }
         raw(#"{"time":"#, &out)
-        writeDouble(event.time, into: &out)
+        JSONWriter.writeDouble(event.time, into: &out)
         raw(#","annotation":{"attributes":"#, &out)
         writeObject(event.attributes, into: &out)
         raw(#","description":"#, &out)
@@ -82,8 +82,8 @@ enum SpanJSONWriter {
     switch value {
     case .null: raw("null", &out)
     case .bool(let b): raw(b ? "true" : "false", &out)
-    case .integer(let i): writeInteger(i, into: &out)
-    case .number(let d): writeDouble(d, into: &out)
+    case .integer(let i): JSONWriter.writeInteger(i, into: &out)
+    case .number(let d): JSONWriter.writeDouble(d, into: &out)
     case .string(let s): writeString(s, into: &out)
     case .array(let items):
       out.append(UInt8(ascii: "["))
@@ -105,35 +105,6 @@ enum SpanJSONWriter {
       write(object[key] ?? .null, into: &out)
     }
     out.append(UInt8(ascii: "}"))
-  }
-
-  /// Integral values below 1e15 without a fraction (as JavaScript prints them), non-finite as null.
-  static func writeDouble(_ d: Double, into out: inout [UInt8]) {
-    guard d.isFinite else {
-      raw("null", &out)
-      return
-    }
-    if d.rounded() == d && abs(d) < 1e15 {
-      writeInteger(Int64(d), into: &out)
-    } else {
-      out.append(contentsOf: d.description.utf8)
-    }
-  }
-
-  /// Decimal digits of `value`, without going through `String`.
-  static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
-    if value < 0 { out.append(UInt8(ascii: "-")) }
-    var magnitude = value.magnitude
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, enough for 20 digits
-    var count = 0
-    withUnsafeMutableBytes(of: &digits) { buffer in
-      repeat {
-        buffer[23 - count] = UInt8(truncatingIfNeeded: magnitude % 10) &+ UInt8(ascii: "0")
-        magnitude /= 10
-        count += 1
-      } while magnitude > 0
-      out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
-    }
   }
 
   @inline(__always)

@@ -112,6 +112,25 @@ private func decodingMessage<T: Decodable>(_ type: T.Type, _ value: JSONValue) t
       try decodingMessage(Wrapper<Date>.self, ["inner": true]) == "$.inner: expected string (date-time), got boolean")
   }
 
+  @Test func recordedJSONOfAKnownTypeMatchesTheEncoder() throws {
+    func same<Value: Encodable & Sendable>(_ value: Value) throws -> Bool {
+      try RecordedValue.json(of: value) == JSONValueEncoder().encode(value)
+    }
+    // The leaf types' shortcut and the general path agree.
+    #expect(RecordedValue.json(of: 42) == .integer(42))
+    #expect(RecordedValue.json(of: -0.5) == .number(-0.5))
+    #expect(RecordedValue.json(of: "a\"b") == .string("a\"b"))
+    #expect(RecordedValue.json(of: false) == .bool(false))
+    #expect(RecordedValue.json(of: ["k": [1, .null]] as JSONValue) == ["k": [1, .null]])
+    #expect(try same(Int.min))
+    #expect(try same(Double.pi))
+    #expect(try same("línea\n"))
+    #expect(try same(Int8(-5)))
+    #expect(try same([1, 2]))
+    #expect(try same(Size.small))
+    #expect(try same(Address(street: "Main", zip: "1")))
+  }
+
   @Test func topLevelScalarsAndCollections() throws {
     let encoder = JSONValueEncoder()
     #expect(try encoder.encode(5) == .integer(5))

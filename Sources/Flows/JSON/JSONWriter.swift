@@ -38,12 +38,12 @@ extension JSONValue {
   }
 }
 
-enum JSONWriter {
+package enum JSONWriter {
   static func write(_ value: JSONValue, into out: inout [UInt8], options: JSONWriteOptions, indent: Int) {
     switch value {
     case .null: out.append(contentsOf: "null".utf8)
     case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-    case .integer(let i): out.append(contentsOf: String(i).utf8)
+    case .integer(let i): writeInteger(i, into: &out)
     case .number(let d): writeDouble(d, into: &out)
     case .string(let s): writeString(s, into: &out)
     case .array(let items):
@@ -88,15 +88,32 @@ enum JSONWriter {
 
   /// Writes a double the way JavaScript's `JSON.stringify` would for common values: integral
   /// values without a fraction, non-finite values as `null`.
-  static func writeDouble(_ d: Double, into out: inout [UInt8]) {
+  package static func writeDouble(_ d: Double, into out: inout [UInt8]) {
     guard d.isFinite else {
       out.append(contentsOf: "null".utf8)
       return
     }
     if d.rounded() == d && abs(d) < 1e15 {
-      out.append(contentsOf: String(Int64(d)).utf8)
+      writeInteger(Int64(d), into: &out)
     } else {
       out.append(contentsOf: d.description.utf8)
+    }
+  }
+
+  /// Decimal digits of `value`, without going through `String` (no allocation: streams of
+  /// numbers are a hot path).
+  package static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
+    if value < 0 { out.append(UInt8(ascii: "-")) }
+    var magnitude = value.magnitude
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, enough for 20 digits
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      repeat {
+        buffer[23 - count] = UInt8(truncatingIfNeeded: magnitude % 10) &+ UInt8(ascii: "0")
+        magnitude /= 10
+        count += 1
+      } while magnitude > 0
+      out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
     }
   }
 

@@ -20,5 +20,6 @@ public struct FlowContext<Chunk: Encodable & Sendable>: Sendable {
   public var traceId: String { span.traceId.hex }
 
   /// Sends one chunk to the caller and into the trace.
+  @inlinable
   public func sendChunk(_ chunk: Chunk) { scope.send(chunk) }
 }

@@ -26,12 +26,15 @@ final class RunScope: Sendable {
   }
 
   /// Sends a chunk to the caller and into the trace (as a `.chunk` event of the owning flow span).
-  @usableFromInline
-  func send(_ value: any Encodable & Sendable) {
+  ///
+  /// Generic and inlinable so that a flow's chunk type is known where it is encoded: strings,
+  /// numbers, booleans and `JSONValue`s then become JSON without the `Encodable` machinery.
+  @inlinable
+  func send<Value: Encodable & Sendable>(_ value: Value) {
     switch sink {
     case .json(let deliver):
       // Encoded once: the caller and the trace share the JSON.
-      let json = RecordedValue.encodable(value).json
+      let json = RecordedValue.json(of: value)
       publish(.json(json))
       deliver(json)
     case .values(let deliver):
@@ -42,7 +45,8 @@ final class RunScope: Sendable {
     }
   }
 
-  private func publish(_ value: RecordedValue) {
+  @usableFromInline
+  func publish(_ value: RecordedValue) {
     let index = chunkCounter.wrappingAdd(1, ordering: .relaxed).oldValue
     runtime.bus.publish(
       .chunk(

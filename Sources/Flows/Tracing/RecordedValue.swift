@@ -17,6 +17,21 @@ public enum RecordedValue: Sendable {
     }
   }
 
+  /// `value` as JSON, like `RecordedValue.encodable(value).json`. Inlined into generic code, the
+  /// checks for the leaf types fold away once `Value` is known, so a stream of strings or numbers
+  /// skips the encoder.
+  @inlinable
+  public static func json<Value: Encodable & Sendable>(of value: Value) -> JSONValue {
+    switch value {
+    case let string as String: return .string(string)
+    case let integer as Int: return .integer(Int64(integer))
+    case let number as Double: return .number(number)
+    case let flag as Bool: return .bool(flag)
+    case let json as JSONValue: return json
+    default: return RecordedValue.encodable(value).json
+    }
+  }
+
   /// The value as a compact JSON string, the form of `genkit:input` / `genkit:output`.
   public var jsonString: String { json.serialized() }
 }

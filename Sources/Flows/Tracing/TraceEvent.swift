@@ -9,7 +9,8 @@ public enum TraceEvent: Sendable {
   /// A root run is over: the trace is complete.
   case runFinished(RunSummary)
   /// A span that came from elsewhere (imported, or exported by another runtime) in Genkit form.
-  case spanReceived(SpanData)
+  /// Boxed: `SpanData` is large, and every event, chunks included, would otherwise take its size.
+  indirect case spanReceived(SpanData)
 
   public var traceId: String {
     switch self {
