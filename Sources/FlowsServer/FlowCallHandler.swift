@@ -29,21 +29,35 @@ struct FlowCallHandler: Sendable {
       accept: request.headers.firstValue(.accept),
       streamQuery: request.uri.query == nil ? nil : request.uri.queryParameters.get("stream"))
     if streaming { return await stream(action, input: input, context: context, request: request) }
-    return await run(action, input: input, context: context)
+    return await run(action, input: input, context: context, request: request)
   }
 
-  /// Runs the flow and answers with its result or its error.
-  func run(_ action: AnyAction, input: JSONValue, context: ActionContext?) async -> Response {
+  /// Runs the flow and answers with its result or its error. A call still running after the
+  /// watch's grace period is cancelled if its client goes away (see `AbandonedCallWatch`).
+  func run(_ action: AnyAction, input: JSONValue, context: ActionContext?, request: Request) async -> Response {
     let trace = Mutex<TraceIds?>(nil)
     let options = ActionRunOptions(
       context: context,
       onTraceStarted: { traceId, spanId in trace.withLock { $0 = TraceIds(traceId: traceId, spanId: spanId) } })
-    do {
-      let result = try await action.run(input, options: options)
-      return FlowResponses.result(result.result, trace: TraceIds(traceId: result.traceId, spanId: result.spanId))
-    } catch {
-      return FlowResponses.error(HTTPErrorBody(FlowError(wrapping: error)), trace: trace.withLock { $0 })
+    let call = Task { try await action.run(input, options: options) }
+    let watch = AbandonedCallWatch.shared
+    let id = watch.begin(request) { call.cancel() }
+    let outcome = await withTaskCancellationHandler {
+      await call.result
+    } onCancel: {
+      call.cancel()
     }
+    let watched = await watch.end(id)
+    var response: Response
+    switch outcome {
+    case .success(let result):
+      response = FlowResponses.result(result.result, trace: TraceIds(traceId: result.traceId, spanId: result.spanId))
+    case .failure(let error):
+      response = FlowResponses.error(HTTPErrorBody(FlowError(wrapping: error)), trace: trace.withLock { $0 })
+    }
+    // A watched connection is closed after the response: say so, so clients do not reuse it.
+    if watched { response.headers[.connection] = "close" }
+    return response
   }
 
   /// Starts the flow and answers `200 text/event-stream` once its trace exists; frames follow as

@@ -52,6 +52,10 @@ func makeTestRuntime(gate: Signal = Signal()) -> FlowRuntime {
     ctx.sendChunk("second")
     return "done"
   }
+  runtime.defineFlow("pause") { (milliseconds: Int) -> Int in
+    try await Task.sleep(for: .milliseconds(milliseconds))
+    return milliseconds
+  }
   runtime.defineStreamingFlow("sleepy") { (_: String?, ctx: FlowContext<String>) -> String in
     ctx.sendChunk("first")
     try await Task.sleep(for: .seconds(30))
