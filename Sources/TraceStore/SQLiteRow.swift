@@ -24,7 +24,8 @@ struct SQLiteRow {
 
   private let handle: SQLiteStatement
   private let connection: SQLiteConnection
-  private let sql: String
+  /// For error messages only (reading its SQL text costs a conversion of the whole statement).
+  private let statement: Statement
   private var text: [UInt8] = []
   private var slots: [TextSlot] = []
 
@@ -34,7 +35,7 @@ struct SQLiteRow {
     }
     self.handle = statement.sqliteStatement
     self.connection = connection
-    self.sql = statement.sql
+    self.statement = statement
     text.reserveCapacity(4096)
     slots.reserveCapacity(16)
   }
@@ -105,7 +106,7 @@ struct SQLiteRow {
     guard code == SQLITE_DONE else {
       let message = String(cString: sqlite3_errmsg(connection))
       sqlite3_reset(handle)
-      throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
+      throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
     }
     let changes = Int(sqlite3_changes(connection))
     sqlite3_reset(handle)
