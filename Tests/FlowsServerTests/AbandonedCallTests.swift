@@ -30,12 +30,7 @@ import Testing
         #expect(started)
         call.cancel()
         _ = await call.result
-        let ending = try await withTimeout(seconds: 10) { () -> SpanError? in
-          while let batch = await events.nextBatch() {
-            for case .runFinished(let summary) in batch where summary.name == "sleepy" { return summary.error }
-          }
-          return nil
-        }
+        let ending = try await runEnding(named: "sleepy", on: events)
         #expect(ending?.status == .cancelled)
       }
     }

@@ -128,12 +128,7 @@ import Testing
         try await withTimeout(seconds: 10) { await firstChunk.wait() }
         call.cancel()
         _ = await call.result
-        let cancelled = try await withTimeout(seconds: 10) { () -> SpanError? in
-          while let batch = await events.nextBatch() {
-            for case .runFinished(let summary) in batch where summary.name == "sleepy" { return summary.error }
-          }
-          return nil
-        }
+        let cancelled = try await runEnding(named: "sleepy", on: events)
         #expect(cancelled?.status == .cancelled)
       }
     }

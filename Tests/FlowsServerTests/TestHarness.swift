@@ -121,3 +121,14 @@ func withTimeout<T: Sendable>(
     return try #require(first, "timed out after \(seconds) s", sourceLocation: sourceLocation)
   }
 }
+
+/// The error a run named `name` ended with, from the first such run to finish on `events` (nil when
+/// it succeeded); fails the test after 10 s.
+func runEnding(named name: String, on events: EventSubscription) async throws -> SpanError? {
+  try await withTimeout(seconds: 10) { () -> SpanError? in
+    while let batch = await events.nextBatch() {
+      for case .runFinished(let summary) in batch where summary.name == name { return summary.error }
+    }
+    return nil
+  }
+}
