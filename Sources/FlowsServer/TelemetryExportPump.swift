@@ -23,6 +23,8 @@ final class TelemetryExportShared: Sendable {
 
   let settings: Mutex<Settings>
   let stats = Mutex(Stats())
+  /// The bus subscription, from the moment there is a URL to post to.
+  let subscription = Mutex<EventSubscription?>(nil)
 
   init(_ configuration: TelemetryExporterConfiguration) {
     settings = Mutex(
@@ -35,25 +37,18 @@ final class TelemetryExportShared: Sendable {
 /// Takes buffered events and POSTs them, one caller at a time (so documents go out in order and
 /// `flush` knows that everything taken before it has been sent).
 actor TelemetryExportPump {
-  let subscription: EventSubscription
   let shared: TelemetryExportShared
   let client: HTTPClient
   let timeout: Duration
   let logger: Logger
   private var busy = false
   private var waiters: [CheckedContinuation<Void, Never>] = []
-  /// The array the subscription's buffer is swapped with when nothing is exported (recycled).
-  private var dropped: [TraceEvent] = []
   /// After a POST that could not reach the server, documents are dropped until then, so an
   /// unreachable server costs one timeout per pause instead of one per document.
   private var pausedUntil: ContinuousClock.Instant?
   static let pauseAfterFailure: Duration = .seconds(2)
 
-  init(
-    subscription: EventSubscription, shared: TelemetryExportShared, client: HTTPClient, timeout: Duration,
-    logger: Logger
-  ) {
-    self.subscription = subscription
+  init(shared: TelemetryExportShared, client: HTTPClient, timeout: Duration, logger: Logger) {
     self.shared = shared
     self.client = client
     self.timeout = timeout
@@ -70,19 +65,9 @@ actor TelemetryExportPump {
       busy = false
       if !waiters.isEmpty { waiters.removeFirst().resume() }
     }
+    // Subscribed only once there is a URL (see `TelemetryExporter.subscribe`).
     let settings = shared.settings.withLock { $0 }
-    guard let base = settings.serverURL else {
-      // No telemetry server: count what would have gone without building any documents, and
-      // keep the array for the next time.
-      subscription.drain(into: &dropped)
-      let count = dropped.reduce(0) { count, event in
-        if case .spanEnded = event { return count + 1 }
-        return count
-      }
-      dropped.removeAll(keepingCapacity: true)
-      if count > 0 { shared.stats.withLock { $0.droppedSpans += count } }
-      return
-    }
+    guard let base = settings.serverURL, let subscription = shared.subscription.withLock({ $0 }) else { return }
     let events = subscription.drain()
     guard !events.isEmpty else { return }
     let documents = TelemetryExportBatch.documents(events, realtime: settings.realtime)

@@ -11,7 +11,8 @@ import ServiceLifecycle
 /// (`GENKIT_ENABLE_REALTIME_TELEMETRY=true`). Whatever piled up while a POST was in flight goes
 /// out in the next batch. Failures are logged and counted, never thrown; after one that could not
 /// reach the server, export pauses briefly (dropping spans). Without a URL (no
-/// `GENKIT_TELEMETRY_SERVER` and no `/api/notify` yet) spans are dropped.
+/// `GENKIT_TELEMETRY_SERVER` and no `/api/notify` yet) it does not even subscribe: spans published
+/// before a URL is adopted are not exported, and an exporter with nowhere to post costs nothing.
 ///
 /// ```swift
 /// let exporter = TelemetryExporter(bus: runtime.bus)   // reads the environment
@@ -22,7 +23,6 @@ import ServiceLifecycle
 /// It is also a `Service`: in a `ServiceGroup` it runs until graceful shutdown, then flushes.
 public final class TelemetryExporter: Service, Sendable {
   private let bus: EventBus
-  private let subscription: EventSubscription
   private let shared: TelemetryExportShared
   private let pump: TelemetryExportPump
   private let wakeups: AsyncStream<Void>.Continuation
@@ -40,15 +40,10 @@ public final class TelemetryExporter: Service, Sendable {
     httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "flowscope.telemetry-exporter")
   ) {
     let (signals, wakeups) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-    let subscription = bus.subscribe(policy: .unbounded, events: .withoutChunks, name: "telemetry-exporter") {
-      wakeups.yield()
-    }
     let shared = TelemetryExportShared(configuration)
     let pump = TelemetryExportPump(
-      subscription: subscription, shared: shared, client: httpClient, timeout: configuration.requestTimeout,
-      logger: logger)
+      shared: shared, client: httpClient, timeout: configuration.requestTimeout, logger: logger)
     self.bus = bus
-    self.subscription = subscription
     self.shared = shared
     self.pump = pump
     self.wakeups = wakeups
@@ -56,11 +51,23 @@ public final class TelemetryExporter: Service, Sendable {
       for await _ in signals { await pump.pump() }
       await pump.pump()
     }
+    if configuration.serverURL != nil { subscribe() }
   }
 
   deinit {
-    bus.unsubscribe(subscription)
+    if let subscription = shared.subscription.withLock({ $0 }) { bus.unsubscribe(subscription) }
     wakeups.finish()
+  }
+
+  /// Subscribes to the bus, once (when there is a URL to post to).
+  private func subscribe() {
+    let wakeups = self.wakeups
+    shared.subscription.withLock { subscription in
+      guard subscription == nil else { return }
+      subscription = bus.subscribe(policy: .unbounded, events: .withoutChunks, name: "telemetry-exporter") {
+        wakeups.yield()
+      }
+    }
   }
 
   /// The telemetry server URL spans go to, if any.
@@ -73,12 +80,17 @@ public final class TelemetryExporter: Service, Sendable {
   /// `/api/notify`). Returns whether it was adopted.
   @discardableResult
   public func adoptServerURL(_ url: String) -> Bool {
-    shared.settings.withLock { settings in
+    let adopted = shared.settings.withLock { settings in
       guard !settings.pinned else { return false }
       settings.serverURL = url
       return true
     }
+    if adopted { subscribe() }
+    return adopted
   }
+
+  /// True once spans are being collected for export (a URL is known).
+  public var isSubscribed: Bool { shared.subscription.withLock { $0 != nil } }
 
   /// Returns once every span published before the call has been posted (or its post failed).
   public func flush() async {
@@ -87,7 +99,7 @@ public final class TelemetryExporter: Service, Sendable {
 
   /// Unsubscribes, posts what is left and ends the background task. Idempotent.
   public func shutdown() async {
-    bus.unsubscribe(subscription)
+    if let subscription = shared.subscription.withLock({ $0 }) { bus.unsubscribe(subscription) }
     wakeups.finish()
     await pump.pump()
     await loop.value
@@ -105,7 +117,7 @@ public final class TelemetryExporter: Service, Sendable {
   public var postedSpanCount: Int { shared.stats.withLock { $0.postedSpans } }
   /// POSTs that failed or were answered with a non-2xx status.
   public var failedPostCount: Int { shared.stats.withLock { $0.failedPosts } }
-  /// Span copies dropped because no URL was configured or the server was unreachable.
+  /// Span copies dropped because the server was unreachable (export pauses briefly after that).
   public var droppedSpanCount: Int { shared.stats.withLock { $0.droppedSpans } }
   /// The last failure, if any.
   public var lastError: String? { shared.stats.withLock { $0.lastError } }
