@@ -53,9 +53,6 @@ final class AbandonedCallWatch: Sendable {
     return await call.stopWatching()
   }
 
-  /// Calls in flight.
-  var count: Int { state.withLock { $0.calls.count } }
-
   private func runTicker() async {
     while true {
       try? await Task.sleep(for: tick)

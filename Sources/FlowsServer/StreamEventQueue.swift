@@ -42,7 +42,8 @@ final class StreamEventQueue<Event: Sendable>: Sendable {
   }
 
   /// Waits until `deadline`, or less if the queue is finished first (so the end of a stream is
-  /// never held back). Events pushed meanwhile stay buffered for the next `next()`.
+  /// never held back). Events pushed meanwhile stay buffered for the next
+  /// `next(into:)`.
   func pause(until deadline: ContinuousClock.Instant) async {
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
       let finished = state.withLock { s in
