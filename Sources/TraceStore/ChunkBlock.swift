@@ -96,6 +96,11 @@ struct ChunkBlock {
   }
 }
 
+extension [ChunkBlock] {
+  /// The chunks the blocks hold, in all.
+  var chunkCount: Int { reduce(0) { $0 + $1.count } }
+}
+
 /// Groups chunks into blocks: one open block per span (chunks of concurrent streams interleave in
 /// a batch), a new one when it is full. `Key` identifies a span cheaply (ids are turned into hex
 /// text once per block, not per chunk).

@@ -109,7 +109,7 @@ final class WriterCore: Sendable {
       state.events.removeAll(keepingCapacity: true)
       do {
         try store.write(spans: spans, blocks: chunks)
-        recordSuccess(spans: spans.count, chunks: chunks.reduce(0) { $0 + $1.count })
+        recordSuccess(spans: spans.count, chunks: chunks.chunkCount)
       } catch {
         writeSeparately(spans: spans, chunks: chunks, firstError: error)
       }
@@ -130,7 +130,7 @@ final class WriterCore: Sendable {
     for group in groups.values {
       do {
         try store.write(spans: group.spans, blocks: group.chunks)
-        recordSuccess(spans: group.spans.count, chunks: group.chunks.reduce(0) { $0 + $1.count })
+        recordSuccess(spans: group.spans.count, chunks: group.chunks.chunkCount)
       } catch {
         recordFailure(error)
       }

@@ -40,7 +40,7 @@ extension TraceStore {
   /// Stores spans and blocks of chunks in one transaction.
   func write(spans: [SpanData], blocks: [ChunkBlock]) throws {
     guard !spans.isEmpty || !blocks.isEmpty else { return }
-    try writing("writing \(spans.count) spans and \(blocks.reduce(0) { $0 + $1.count }) chunks") { db in
+    try writing("writing \(spans.count) spans and \(blocks.chunkCount) chunks") { db in
       try TraceWrites.upsert(spans, in: db)
       try TraceWrites.insert(blocks, in: db)
     }
