@@ -55,8 +55,12 @@ public final class TelemetryExporter: Service, Sendable {
   }
 
   deinit {
-    if let subscription = shared.subscription.withLock({ $0 }) { bus.unsubscribe(subscription) }
+    unsubscribe()
     wakeups.finish()
+  }
+
+  private func unsubscribe() {
+    if let subscription = shared.subscription.withLock({ $0 }) { bus.unsubscribe(subscription) }
   }
 
   /// Subscribes to the bus, once (when there is a URL to post to).
@@ -99,7 +103,7 @@ public final class TelemetryExporter: Service, Sendable {
 
   /// Unsubscribes, posts what is left and ends the background task. Idempotent.
   public func shutdown() async {
-    if let subscription = shared.subscription.withLock({ $0 }) { bus.unsubscribe(subscription) }
+    unsubscribe()
     wakeups.finish()
     await pump.pump()
     await loop.value
