@@ -6,8 +6,8 @@
 //
 //   HTTPBaseline PORT [--nio-executor] [--threads=N]
 //
-// `--nio-executor` first installs NIO's event loops as Swift's global executor, as
-// `flowscope serve` does.
+// `--nio-executor` first installs NIO's event loops as Swift's global executor (measured slower
+// here: see Benchmarks/README.md).
 import Hummingbird
 import NIOCore
 import NIOPosix

@@ -98,11 +98,11 @@ enum SpanJSONWriter {
 
   static func writeObject(_ object: JSONObject, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "{"))
-    for (n, key) in object.keys.enumerated() {
+    for (n, entry) in object.entries.enumerated() {
       if n > 0 { out.append(UInt8(ascii: ",")) }
-      writeString(key, into: &out)
+      writeString(entry.key, into: &out)
       out.append(UInt8(ascii: ":"))
-      write(object[key] ?? .null, into: &out)
+      write(entry.value, into: &out)
     }
     out.append(UInt8(ascii: "}"))
   }

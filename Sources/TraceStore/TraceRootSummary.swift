@@ -22,7 +22,7 @@ struct TraceRootSummary {
     inputPreview = Self.preview(span.attributes["genkit:input"])
     outputPreview = Self.preview(span.attributes["genkit:output"])
     var labelObject = JSONObject()
-    for key in span.attributes.keys where key.hasPrefix("genkitx:") { labelObject[key] = span.attributes[key] }
+    for (key, value) in span.attributes.entries where key.hasPrefix("genkitx:") { labelObject[key] = value }
     labels = labelObject.isEmpty ? nil : JSONValue.object(labelObject).serialized()
   }
 

@@ -29,7 +29,7 @@ public final class TraceStoreWriter: Sendable {
     // The subscription calls `onAvailable` when its buffer goes from empty to non-empty; the
     // thread then drains it. Events are only ever taken by `drain()` under the core's lock,
     // together with their write, which is what lets `flush()` know that nothing is in flight.
-    let thread = WriterThread(name: "flowscope-trace-store")
+    let thread = WriterThread(name: "flowscope-store")
     let subscription = bus.subscribe(policy: .unbounded, name: "trace-store") { thread.wake() }
     let core = WriterCore(store: store, subscription: subscription)
     thread.start {

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 
@@ -25,5 +26,22 @@ import Testing
     }
     await thread.stop()
     #expect(rounds.load(ordering: .relaxed) == 21)
+  }
+
+  /// The name shows in `top -H` and `perf`; Linux refuses names over 15 bytes, so a long one is cut.
+  @Test(arguments: [
+    ("test-writer", "test-writer"), ("flowscope-trace-store", "flowscope-trace"), ("écrivain-àéé", "écrivain-àé"),
+  ])
+  func theThreadCarriesItsNameCutToWhatLinuxKeeps(name: String, shown: String) async {
+    let seen = Mutex<String?>(nil)
+    let thread = WriterThread(name: name)
+    thread.start {
+      // The kernel's copy of the name, as `top -H` and `perf` read it.
+      let name = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)
+      seen.withLock { $0 = name?.trimmingCharacters(in: .newlines) }
+    }
+    thread.wake()
+    await thread.stop()
+    #expect(seen.withLock { $0 } == shown)
   }
 }

@@ -1,7 +1,7 @@
 /// A JSON document held in memory.
 ///
-/// Objects keep their keys in insertion order (so a value prints the way it was written or declared),
-/// while lookups stay O(1). Integers that fit `Int64` are kept exactly; other numbers are `Double`.
+/// Objects keep their keys in insertion order (so a value prints the way it was written or declared).
+/// Integers that fit `Int64` are kept exactly; other numbers are `Double`.
 public enum JSONValue: Sendable {
   case null
   case bool(Bool)
@@ -12,46 +12,97 @@ public enum JSONValue: Sendable {
   case object(JSONObject)
 }
 
-/// An ordered JSON object: insertion-ordered keys with dictionary lookup.
+/// An ordered JSON object: insertion-ordered keys.
+///
+/// Most objects are small (span attributes, request bodies, chat messages), so up to
+/// `indexThreshold` keys are found by a linear scan, which is cheaper than hashing a string; a
+/// larger object also keeps a dictionary from key to position. Iterating `entries` never looks a
+/// key up.
 public struct JSONObject: Sendable, Hashable {
-  public private(set) var keys: [String] = []
-  private var storage: [String: JSONValue] = [:]
+  /// Key/value pairs in insertion order.
+  public private(set) var entries: [(key: String, value: JSONValue)] = []
+  /// Position of each key, kept only while there are more than `indexThreshold` keys.
+  private var index: [String: Int]?
+
+  /// The largest object searched without an index.
+  static let indexThreshold = 16
 
   public init() {}
 
   /// An empty object with room for `capacity` keys (no regrowth while they are added).
   public init(minimumCapacity capacity: Int) {
-    keys.reserveCapacity(capacity)
-    storage.reserveCapacity(capacity)
+    entries.reserveCapacity(capacity)
   }
 
+  /// An object with `pairs` in order (a repeated key keeps its first position and its last value).
   public init(_ pairs: [(String, JSONValue)]) {
-    keys.reserveCapacity(pairs.count)
+    entries.reserveCapacity(pairs.count)
     for (key, value) in pairs { self[key] = value }
   }
 
-  public var count: Int { keys.count }
-  public var isEmpty: Bool { keys.isEmpty }
+  public var count: Int { entries.count }
+  public var isEmpty: Bool { entries.isEmpty }
+
+  /// The keys in insertion order.
+  public var keys: [String] { entries.map(\.key) }
 
   /// The value for `key`; assigning `nil` removes the key.
   public subscript(key: String) -> JSONValue? {
-    get { storage[key] }
+    get { position(of: key).map { entries[$0].value } }
     set {
-      if let newValue {
-        if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-      } else if storage.removeValue(forKey: key) != nil {
-        keys.removeAll { $0 == key }
+      let position = position(of: key)
+      switch (position, newValue) {
+      case (let position?, let newValue?):
+        entries[position].value = newValue
+      case (nil, let newValue?):
+        entries.append((key, newValue))
+        if index != nil {
+          index?[key] = entries.count - 1
+        } else if entries.count > Self.indexThreshold {
+          rebuildIndex()
+        }
+      case (let position?, nil):
+        entries.remove(at: position)
+        rebuildIndex()
+      case (nil, nil):
+        break
       }
     }
   }
 
-  /// Key/value pairs in insertion order.
-  public var entries: [(key: String, value: JSONValue)] {
-    keys.map { ($0, storage[$0] ?? .null) }
+  private func position(of key: String) -> Int? {
+    if let index { return index[key] }
+    return entries.firstIndex { $0.key == key }
   }
 
-  public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.storage == rhs.storage }
-  public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+  private mutating func rebuildIndex() {
+    guard entries.count > Self.indexThreshold else {
+      index = nil
+      return
+    }
+    var positions = [String: Int](minimumCapacity: entries.count)
+    for (position, entry) in entries.enumerated() { positions[entry.key] = position }
+    index = positions
+  }
+
+  /// Equal when both have the same keys with equal values, in any order.
+  public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+    guard lhs.count == rhs.count else { return false }
+    return lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
+  }
+
+  /// Independent of key order, like `==`.
+  public func hash(into hasher: inout Hasher) {
+    var combined = 0
+    for entry in entries {
+      var entryHasher = Hasher()
+      entryHasher.combine(entry.key)
+      entryHasher.combine(entry.value)
+      combined ^= entryHasher.finalize()
+    }
+    hasher.combine(count)
+    hasher.combine(combined)
+  }
 }
 
 extension JSONValue: Hashable {

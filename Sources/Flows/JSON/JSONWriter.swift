@@ -65,14 +65,14 @@ package enum JSONWriter {
         return
       }
       out.append(UInt8(ascii: "{"))
-      let keys = options.sortedKeys ? object.keys.sorted() : object.keys
-      for (n, key) in keys.enumerated() {
+      let entries = options.sortedKeys ? object.entries.sorted { $0.key < $1.key } : object.entries
+      for (n, entry) in entries.enumerated() {
         if n > 0 { out.append(UInt8(ascii: ",")) }
         newline(&out, options, indent + 1)
-        writeString(key, into: &out)
+        writeString(entry.key, into: &out)
         out.append(UInt8(ascii: ":"))
         if options.pretty { out.append(UInt8(ascii: " ")) }
-        write(object[key] ?? .null, into: &out, options: options, indent: indent + 1)
+        write(entry.value, into: &out, options: options, indent: indent + 1)
       }
       newline(&out, options, indent)
       out.append(UInt8(ascii: "}"))

@@ -72,10 +72,10 @@ extension JSONOutline {
     }
     switch value {
     case .object(let object):
-      for name in object.keys {
+      for (name, child) in object.entries {
         let key =
           name.unicodeScalars.allSatisfy(isBareKeyScalar) && !name.isEmpty ? name : JSONValue.string(name).serialized()
-        guard add(key + ": " + inlineText(object[name] ?? .null)) else { return fallback }
+        guard add(key + ": " + inlineText(child)) else { return fallback }
       }
       return TextSanitizer.sanitize("{" + parts.joined(separator: ", ") + "}", keepNewlines: false)
     case .array(let items):

@@ -144,9 +144,8 @@ public struct JSONOutline: Sendable, Equatable {
         switch value {
         case .object(let object):
           stack.append(.close(index))
-          for name in object.keys.reversed() {
-            stack.append(
-              .node(object[name] ?? .null, key: .name(name), depth: depth + 1, parent: index, parentPath: path))
+          for (name, child) in object.entries.reversed() {
+            stack.append(.node(child, key: .name(name), depth: depth + 1, parent: index, parentPath: path))
           }
         case .array(let items):
           stack.append(.close(index))
