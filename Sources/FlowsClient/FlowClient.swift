@@ -86,6 +86,25 @@ public struct FlowClient: Sendable {
   public func stream(flow: String, input: JSONValue, headers: [String: String] = [:]) -> FlowClientStream {
     let request = FlowRequest(
       url: url(for: flow), input: input, clientHeaders: self.headers, callHeaders: headers, streaming: true)
+    return stream(request)
+  }
+
+  /// Comes back to a durable stream of `flow` (a server started with durable streams sends its id,
+  /// `FlowClientStream.streamId`): the stream again from its first chunk, then the rest as it
+  /// comes, then the result.
+  ///
+  /// - Throws: (from the stream and its `output`) `NOT_FOUND` "Stream not found." when the server
+  ///   does not have the stream (unknown, expired, or durable streams are off), besides the
+  ///   errors of `stream(flow:input:headers:)`.
+  public func resume(flow: String, streamId: String, headers: [String: String] = [:]) -> FlowClientStream {
+    var callHeaders = headers
+    callHeaders["x-genkit-stream-id"] = streamId
+    let request = FlowRequest(
+      url: url(for: flow), input: .null, clientHeaders: self.headers, callHeaders: callHeaders, streaming: true)
+    return stream(request)
+  }
+
+  private func stream(_ request: FlowRequest) -> FlowClientStream {
     let exchange = FlowExchange(httpClient: httpClient, request: request, timeout: timeout)
     let call = FlowStreamCall { call in
       do {

@@ -36,7 +36,14 @@ public struct FlowClientStream: AsyncSequence, Sendable {
   /// The trace id the server sent (`X-Genkit-Trace-Id`), once the response head arrived; nil
   /// when it sent none or the call failed before answering.
   public var traceId: String? {
-    get async { await handle.call.traceId() }
+    get async { await handle.call.head()?.traceId }
+  }
+
+  /// The durable stream id the server sent (`x-genkit-stream-id`), once the response head
+  /// arrived: pass it to `FlowClient.resume(flow:streamId:)` to get the stream again after losing
+  /// it. Nil when the server keeps no durable streams, or the call failed before answering.
+  public var streamId: String? {
+    get async { await handle.call.head()?.streamId }
   }
 
   /// Cancels the call (nothing happens once its result or error is known).

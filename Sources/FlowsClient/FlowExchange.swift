@@ -42,8 +42,11 @@ struct FlowExchange: Sendable {
   func stream(into call: FlowStreamCall) async throws {
     let response = try await send()
     let traceId = Self.traceId(response)
-    call.receivedHead(traceId: traceId)
+    let streamId = response.headers.first(name: "x-genkit-stream-id").flatMap { $0.isEmpty ? nil : $0 }
+    call.receivedHead(FlowResponseHead(traceId: traceId, streamId: streamId))
     let status = Int(response.status.code)
+    // What a server with durable streams answers for a stream id it does not have (any more).
+    if status == 204 { throw FlowError(.notFound, "Stream not found.") }
     guard status == 200 else { throw try await errorResponse(response, traceId: traceId) }
     let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
     if contentType.contains("json") {

@@ -2,8 +2,8 @@ import Flows
 import Synchronization
 
 /// The shared state of one streaming call, between the task that reads the response (the
-/// driver) and the consumers: buffered chunks, the outcome, the trace id, and whoever waits for
-/// them.
+/// driver) and the consumers: buffered chunks, the outcome, the response head's ids, and whoever
+/// waits for them.
 ///
 /// The driver starts on the first demand. Cancelling a consumer cancels the call: the driver is
 /// cancelled (closing the request) and every waiter fails with `CancellationError`. Once the
@@ -21,21 +21,21 @@ final class FlowStreamCall: Sendable {
     var outcome: Result<JSONValue, any Error>?
     /// True once an iterator was given the end (nil or the failure).
     var iterationEnded = false
-    /// The trace id header, once the response head arrived (nil inside: no header).
-    var traceId: String??
+    /// The response head's ids, once it arrived.
+    var responseHead: FlowResponseHead?
     var nextWaiterID: UInt64 = 0
     var chunkWaiters: [UInt64: CheckedContinuation<JSONValue?, any Error>] = [:]
     var outputWaiters: [UInt64: CheckedContinuation<JSONValue, any Error>] = [:]
-    var traceIdWaiters: [UInt64: CheckedContinuation<String?, Never>] = [:]
+    var headWaiters: [UInt64: CheckedContinuation<FlowResponseHead?, Never>] = [:]
 
     mutating func makeWaiterID() -> UInt64 {
       nextWaiterID += 1
       return nextWaiterID
     }
 
-    mutating func takeTraceIdWaiters() -> [CheckedContinuation<String?, Never>] {
-      let waiters = Array(traceIdWaiters.values)
-      traceIdWaiters.removeAll()
+    mutating func takeHeadWaiters() -> [CheckedContinuation<FlowResponseHead?, Never>] {
+      let waiters = Array(headWaiters.values)
+      headWaiters.removeAll()
       return waiters
     }
 
@@ -116,23 +116,23 @@ final class FlowStreamCall: Sendable {
     }
   }
 
-  /// The trace id once the response head arrived; nil without the header, or when the call
-  /// failed before the head (or the waiting task was cancelled, which leaves the call running).
-  func traceId() async -> String? {
+  /// The response head's ids once it arrived; nil when the call failed before the head (or the
+  /// waiting task was cancelled, which leaves the call running).
+  func head() async -> FlowResponseHead? {
     start()
     let id = state.withLock { $0.makeWaiterID() }
     return await withTaskCancellationHandler {
-      await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
-        let known: String?? = state.withLock { state in
-          if let traceId = state.traceId { return .some(traceId) }
+      await withCheckedContinuation { (continuation: CheckedContinuation<FlowResponseHead?, Never>) in
+        let known: FlowResponseHead?? = state.withLock { state in
+          if let head = state.responseHead { return .some(head) }
           if state.outcome != nil || Task.isCancelled { return .some(nil) }
-          state.traceIdWaiters[id] = continuation
+          state.headWaiters[id] = continuation
           return nil
         }
         if let known { continuation.resume(returning: known) }
       }
     } onCancel: {
-      let waiter = state.withLock { $0.traceIdWaiters.removeValue(forKey: id) }
+      let waiter = state.withLock { $0.headWaiters.removeValue(forKey: id) }
       waiter?.resume(returning: nil)
     }
   }
@@ -154,13 +154,13 @@ final class FlowStreamCall: Sendable {
     }
   }
 
-  /// The response head arrived, with this trace id header.
-  func receivedHead(traceId: String?) {
+  /// The response head arrived, with these ids.
+  func receivedHead(_ head: FlowResponseHead) {
     let waiters = state.withLock { state in
-      state.traceId = .some(traceId)
-      return state.takeTraceIdWaiters()
+      state.responseHead = head
+      return state.takeHeadWaiters()
     }
-    for waiter in waiters { waiter.resume(returning: traceId) }
+    for waiter in waiters { waiter.resume(returning: head) }
   }
 
   /// A chunk arrived: it goes to a waiting iterator, or into the buffer.
@@ -189,15 +189,15 @@ final class FlowStreamCall: Sendable {
         state.chunks.removeAll()
         state.head = 0
       }
-      var released = Released(outputWaiters: Array(state.outputWaiters.values), traceIdWaiters: [])
+      var released = Released(outputWaiters: Array(state.outputWaiters.values), headWaiters: [])
       state.outputWaiters.removeAll()
       if state.head == state.chunks.count {
         released.chunkWaiters = state.chunkWaiters.sorted { $0.key < $1.key }.map(\.value)
         state.chunkWaiters.removeAll()
         if !released.chunkWaiters.isEmpty { state.iterationEnded = true }
       }
-      released.traceId = state.traceId ?? nil
-      released.traceIdWaiters = state.takeTraceIdWaiters()
+      released.head = state.responseHead
+      released.headWaiters = state.takeHeadWaiters()
       return released
     }
     guard let released else { return false }
@@ -208,14 +208,22 @@ final class FlowStreamCall: Sendable {
       case .failure(let error): waiter.resume(throwing: error)
       }
     }
-    for waiter in released.traceIdWaiters { waiter.resume(returning: released.traceId) }
+    for waiter in released.headWaiters { waiter.resume(returning: released.head) }
     return true
   }
 
   private struct Released {
     var outputWaiters: [CheckedContinuation<JSONValue, any Error>]
     var chunkWaiters: [CheckedContinuation<JSONValue?, any Error>] = []
-    var traceIdWaiters: [CheckedContinuation<String?, Never>]
-    var traceId: String?
+    var headWaiters: [CheckedContinuation<FlowResponseHead?, Never>]
+    var head: FlowResponseHead?
   }
+}
+
+/// The ids a streaming response's head carries.
+struct FlowResponseHead: Sendable, Equatable {
+  /// `X-Genkit-Trace-Id`.
+  var traceId: String?
+  /// `x-genkit-stream-id`: the id to come back to a durable stream with.
+  var streamId: String?
 }

@@ -17,8 +17,8 @@ public struct FlowCORSOptions: Sendable, Equatable {
 }
 
 /// CORS for flow routes: Hummingbird's `CORSMiddleware` for allowed origins (preflight answered
-/// with `204`, `POST`/`OPTIONS`, the `Accept`, `Authorization` and `Content-Type` request headers,
-/// and the trace id headers exposed to scripts); requests from other origins get no CORS headers,
+/// with `204`, `POST`/`OPTIONS`, the `Accept`, `Authorization`, `Content-Type` and
+/// `x-genkit-stream-id` request headers, and the trace and stream id headers exposed to scripts); requests from other origins get no CORS headers,
 /// so browsers block them.
 ///
 /// Add it to a router before the routes it should cover.
@@ -31,7 +31,7 @@ public struct FlowCORSMiddleware<Context: RequestContext>: RouterMiddleware {
     self.options = options
     cors = CORSMiddleware(
       allowOrigin: options.allowedOrigins.contains("*") ? .all : .originBased,
-      allowHeaders: [.accept, .authorization, .contentType, .origin],
+      allowHeaders: [.accept, .authorization, .contentType, .origin, FlowHeaders.streamId],
       allowMethods: [.post, .options],
       exposedHeaders: [FlowHeaders.exposedToScripts])
   }

@@ -15,9 +15,19 @@ struct FlowCallHandler: Sendable {
     var request = request
     let input: JSONValue
     let context: ActionContext?
+    let streaming = FlowRequestParser.wantsStream(
+      accept: request.headers.firstValue(.accept),
+      streamQuery: request.uri.query == nil ? nil : request.uri.queryParameters.get("stream"))
     do {
       try FlowRequestParser.checkContentType(request.headers.firstValue(.contentType))
       let body = try await Self.collectBody(of: &request, limit: options.effectiveBodyLimit)
+      if streaming, let streams = options.durableStreams, let id = request.headers.firstValue(FlowHeaders.streamId) {
+        // Coming back to a durable stream: the body's input is not needed (Genkit's client sends
+        // `{}`), but the caller is checked as for a new call.
+        let input = (try? FlowRequestParser.input(fromBody: body.readableBytesView)) ?? .null
+        _ = try await resolveContext(request, input: input)
+        return resume(id, in: streams, request: request)
+      }
       input = try FlowRequestParser.input(fromBody: body.readableBytesView)
       context = try await resolveContext(request, input: input)
     } catch let refusal as FlowRequestError {
@@ -25,9 +35,6 @@ struct FlowCallHandler: Sendable {
     } catch {
       return FlowResponses.error(HTTPErrorBody(FlowError(wrapping: error)))
     }
-    let streaming = FlowRequestParser.wantsStream(
-      accept: request.headers.firstValue(.accept),
-      streamQuery: request.uri.query == nil ? nil : request.uri.queryParameters.get("stream"))
     if streaming { return await stream(action, input: input, context: context, request: request) }
     return await run(action, input: input, context: context, request: request)
   }
@@ -61,10 +68,17 @@ struct FlowCallHandler: Sendable {
   }
 
   /// Starts the flow and answers `200 text/event-stream` once its trace exists; frames follow as
-  /// they are produced.
+  /// they are produced. With durable streams the flow feeds a `DurableStream` and this response is
+  /// its first subscriber (the flow goes on if the client leaves).
   func stream(_ action: AnyAction, input: JSONValue, context: ActionContext?, request: Request) async -> Response {
     let run = FlowStreamRun(action: action, input: input, context: context)
     let trace = await run.waitForTrace()
+    if let streams = options.durableStreams {
+      let durable = streams.open()
+      durable.trace.withLock { $0 = trace }
+      streams.feed(durable, from: run)
+      return DurableStreamResponse.make(for: durable, request: request)
+    }
     // The connection is watched for a client close during the stream, which ends it afterwards:
     // say so, so clients do not reuse it.
     var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache", .connection: "close"]
@@ -72,6 +86,13 @@ struct FlowCallHandler: Sendable {
     return Response(
       status: .ok, headers: headers,
       body: ResponseBody { writer in try await run.writeFrames(to: &writer, watching: request) })
+  }
+
+  /// The rest of a durable stream (from its first frame), or `204 No Content` when `id` is unknown
+  /// or expired.
+  func resume(_ id: String, in streams: DurableStreams, request: Request) -> Response {
+    guard let durable = streams.stream(id: id) else { return Response(status: .noContent) }
+    return DurableStreamResponse.make(for: durable, request: request)
   }
 
   /// The provider's context, or `nil` without a provider.

@@ -8,8 +8,10 @@ enum FlowHeaders {
   static let traceId = name("X-Genkit-Trace-Id")
   /// The run's root span id (16 hex characters).
   static let spanId = name("X-Genkit-Span-Id")
+  /// A durable stream's id: sent with its responses, and by a client coming back for it.
+  static let streamId = name("x-genkit-stream-id")
   /// The headers browsers may show to scripts (CORS `Access-Control-Expose-Headers`).
-  static let exposedToScripts = [traceId.rawName, spanId.rawName].joined(separator: ", ")
+  static let exposedToScripts = [traceId.rawName, spanId.rawName, streamId.rawName].joined(separator: ", ")
   /// `Allow`, on 405 responses.
   static let allow = name("Allow")
 

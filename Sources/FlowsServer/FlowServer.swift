@@ -77,7 +77,13 @@ public final class FlowServer: Service, Sendable {
       onServerRunning: { channel in binding.listening(on: channel.localAddress?.port ?? 0) },
       logger: logger)
     defer { binding.stopped() }
-    try await application.run()
+    do {
+      try await application.run()
+    } catch {
+      await endDurableStreams()
+      throw error
+    }
+    await endDurableStreams()
   }
 
   /// Runs the server in its own service group until SIGINT or SIGTERM, then shuts down gracefully:
@@ -87,6 +93,13 @@ public final class FlowServer: Service, Sendable {
       services: [self], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     group.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
     try await ServiceGroup(configuration: group).run()
+  }
+
+  /// Durable streams outlive their requests: once no request is served any more, their flows are
+  /// cancelled (their traces are saved as cancelled, and their streams end with the error).
+  private func endDurableStreams() async {
+    await configuration.durableStreams?.cancelRunning()
+    for options in configuration.flowOptions.values { await options.durableStreams?.cancelRunning() }
   }
 
   private static func quietLogger() -> Logger {

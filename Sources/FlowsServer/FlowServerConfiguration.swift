@@ -14,6 +14,8 @@ public struct FlowServerConfiguration: Sendable {
   public var contextProvider: (any ContextProvider)?
   /// Per-flow options by flow name (custom path, context provider, body limit).
   public var flowOptions: [String: FlowRouteOptions]
+  /// Durable streaming (`x-genkit-stream-id`) for every flow; `nil` (the default): off.
+  public var durableStreams: DurableStreams?
   /// How long `runService` waits for in-flight calls after SIGINT/SIGTERM before cancelling them.
   public var shutdownGracePeriod: Duration
 
@@ -21,7 +23,8 @@ public struct FlowServerConfiguration: Sendable {
   public init(
     host: String = "127.0.0.1", port: Int = 3400, pathPrefix: String = "", cors: FlowCORSOptions? = nil,
     bodyLimit: Int = FlowRouteOptions.defaultBodyLimit, contextProvider: (any ContextProvider)? = nil,
-    flowOptions: [String: FlowRouteOptions] = [:], shutdownGracePeriod: Duration = .seconds(10)
+    flowOptions: [String: FlowRouteOptions] = [:], durableStreams: DurableStreams? = nil,
+    shutdownGracePeriod: Duration = .seconds(10)
   ) {
     self.host = host
     self.port = port
@@ -30,11 +33,12 @@ public struct FlowServerConfiguration: Sendable {
     self.bodyLimit = bodyLimit
     self.contextProvider = contextProvider
     self.flowOptions = flowOptions
+    self.durableStreams = durableStreams
     self.shutdownGracePeriod = shutdownGracePeriod
   }
 
   /// The route defaults these settings imply.
   var routeDefaults: FlowRouteOptions {
-    FlowRouteOptions(contextProvider: contextProvider, bodyLimit: bodyLimit)
+    FlowRouteOptions(contextProvider: contextProvider, bodyLimit: bodyLimit, durableStreams: durableStreams)
   }
 }

@@ -98,7 +98,9 @@ import TraceStore
     #expect(preflight.headers[.accessControlAllowMethods] == "POST, OPTIONS")
     #expect(call.status == .ok)
     #expect(call.headers[.accessControlAllowOrigin] == allowed)
-    #expect(call.headers[.accessControlExposeHeaders] == "X-Genkit-Trace-Id, X-Genkit-Span-Id")
+    #expect(call.headers[.accessControlExposeHeaders] == "X-Genkit-Trace-Id, X-Genkit-Span-Id, x-genkit-stream-id")
+    // A browser may send the durable stream id back.
+    #expect(preflight.headers[.accessControlAllowHeaders]?.contains("x-genkit-stream-id") == true)
     #expect(stranger.headers[.accessControlAllowOrigin] == nil)
 
     let any = FlowServerConfiguration(cors: FlowCORSOptions(allowedOrigins: ["*"]))

@@ -95,6 +95,36 @@ struct ServeCommandTests {
     #expect(try harness.run(["traces", "show", traceId]).status == 0)
   }
 
+  @Test(.timeLimit(.minutes(1))) func durableStreamsLetAClientComeBackForAStream() async throws {
+    let harness = try CLIHarness()
+    defer { harness.cleanUp() }
+    let (process, _, baseURL) = try startServer(harness, extra: ["--durable-streams", "60"])
+    defer {
+      kill(process.processIdentifier, SIGINT)
+      process.waitUntilExit()
+    }
+    let client = FlowClient(baseURL: baseURL, timeout: .seconds(20))
+    let first = client.stream(flow: "jokeFlow", input: ["subject": "owls", "count": 2])
+    var firstChunks: [JSONValue] = []
+    for try await chunk in first { firstChunks.append(chunk) }
+    let streamId = try #require(await first.streamId)
+    let again = client.resume(flow: "jokeFlow", streamId: streamId)
+    var replayed: [JSONValue] = []
+    for try await chunk in again { replayed.append(chunk) }
+    #expect(replayed == firstChunks)
+    #expect(try await again.output == (try await first.output))
+    let unknown = try await requireFailure { _ = try await client.resume(flow: "jokeFlow", streamId: "x").output }
+    #expect(unknown.status == .notFound)
+  }
+
+  @Test func aNegativeDurableStreamTimeIsRefused() throws {
+    let harness = try CLIHarness()
+    defer { harness.cleanUp() }
+    let result = try harness.run(["serve", "--port", "0", "--durable-streams=-5"])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("--durable-streams must be 0 or more seconds"))
+  }
+
   func requireFailure(_ body: () async throws -> Void) async throws -> FlowError {
     do {
       try await body()

@@ -49,6 +49,15 @@ struct ServeCommand: AsyncParsableCommand {
       """)
   var dev = false
 
+  @Option(
+    name: .long,
+    help: """
+      Keep streaming calls for this many seconds after they end (0: off), so a client that lost \
+      the stream can come back for it with its x-genkit-stream-id; their flows are not cancelled \
+      when the client leaves.
+      """)
+  var durableStreams = 0
+
   @OptionGroup var storeOptions: StoreOptions
 
   @Option(name: .long, help: "Model for the AI sample flows: demo (default), local, or openai/<model>.")
@@ -63,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
   func validate() throws {
     guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
     guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
+    guard durableStreams >= 0 else { throw ValidationError("--durable-streams must be 0 or more seconds") }
   }
 
   func run() async throws {
@@ -116,7 +126,8 @@ struct ServeCommand: AsyncParsableCommand {
     return FlowServerConfiguration(
       host: host, port: port, pathPrefix: prefix,
       cors: cors.isEmpty ? nil : FlowCORSOptions(allowedOrigins: cors), bodyLimit: maxBodyBytes,
-      contextProvider: key.flatMap { $0.isEmpty ? nil : APIKeyContextProvider(key: $0) })
+      contextProvider: key.flatMap { $0.isEmpty ? nil : APIKeyContextProvider(key: $0) },
+      durableStreams: durableStreams > 0 ? DurableStreams(timeToLive: .seconds(durableStreams)) : nil)
   }
 
   func modelOptions() throws -> ModelOptions {
