@@ -98,6 +98,14 @@ final class DurableStream: Sendable {
     queue?.finish()
   }
 
+  /// When the stream finished (if it has) and the bytes it keeps, read together.
+  var retention: (finishedAt: ContinuousClock.Instant?, bytes: Int) {
+    state.withLock { ($0.finishedAt, $0.frames.count) }
+  }
+
+  /// Bytes of frames kept for replay.
+  var keptBytes: Int { state.withLock { $0.frames.count } }
+
   /// When the stream finished, if it has.
   var finishedAt: ContinuousClock.Instant? { state.withLock { $0.finishedAt } }
 

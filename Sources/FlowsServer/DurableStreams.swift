@@ -25,6 +25,8 @@ public final class DurableStreams: Sendable {
   public let maximumFinishedStreams: Int
   /// The most bytes of frames kept per stream; a longer stream cannot be replayed.
   public let maximumBytesPerStream: Int
+  /// The most bytes of frames kept in all: above it, the oldest finished streams go first.
+  public let maximumTotalBytes: Int
 
   private struct State {
     var streams: [String: DurableStream] = [:]
@@ -35,14 +37,22 @@ public final class DurableStreams: Sendable {
   private let state = Mutex(State())
 
   /// A store; by default finished streams stay 5 minutes (Genkit's default), at most 1 000 of
-  /// them, and each stream keeps up to 32 MiB of frames.
+  /// them, each stream keeps up to 32 MiB of frames, and all of them up to 256 MiB.
   public init(
     timeToLive: Duration = .seconds(300), maximumFinishedStreams: Int = 1_000,
-    maximumBytesPerStream: Int = 32 * 1024 * 1024
+    maximumBytesPerStream: Int = 32 * 1024 * 1024, maximumTotalBytes: Int = 256 * 1024 * 1024
   ) {
     self.timeToLive = timeToLive
     self.maximumFinishedStreams = maximumFinishedStreams
     self.maximumBytesPerStream = maximumBytesPerStream
+    self.maximumTotalBytes = maximumTotalBytes
+  }
+
+  /// Bytes of frames kept, over every stream (not yet expired).
+  public var keptBytes: Int {
+    removeExpired()
+    let streams = state.withLock { Array($0.streams.values) }
+    return streams.reduce(0) { $0 + $1.keptBytes }
   }
 
   /// The number of streams kept (running or finished, not yet expired).
@@ -89,6 +99,7 @@ public final class DurableStreams: Sendable {
       }
       stream.finish()
       self.state.withLock { _ = $0.running.removeValue(forKey: id) }
+      self.removeExpired()
     }
     state.withLock { state in
       // The task may have ended already (a flow that failed at once).
@@ -96,23 +107,31 @@ public final class DurableStreams: Sendable {
     }
   }
 
-  /// Drops finished streams older than the time to live, then the oldest finished ones over the
-  /// maximum count.
+  /// Drops finished streams older than the time to live, then the oldest finished ones while
+  /// there are more than the maximum count or more bytes than the maximum in all.
   func removeExpired(now: ContinuousClock.Instant = .now) {
     let deadline = now - timeToLive
     state.withLock { state in
-      var finished: [(id: String, at: ContinuousClock.Instant)] = []
+      var finished: [(id: String, at: ContinuousClock.Instant, bytes: Int)] = []
+      var totalBytes = 0
       for (id, stream) in state.streams {
-        guard let at = stream.finishedAt else { continue }
-        if at < deadline {
+        let (finishedAt, bytes) = stream.retention
+        if let finishedAt, finishedAt < deadline {
           state.streams[id] = nil
-        } else {
-          finished.append((id, at))
+          continue
         }
+        totalBytes += bytes
+        if let finishedAt { finished.append((id, finishedAt, bytes)) }
       }
-      guard finished.count > maximumFinishedStreams else { return }
+      guard finished.count > maximumFinishedStreams || totalBytes > maximumTotalBytes else { return }
       finished.sort { $0.at < $1.at }
-      for entry in finished.prefix(finished.count - maximumFinishedStreams) { state.streams[entry.id] = nil }
+      var count = finished.count
+      for entry in finished {
+        guard count > maximumFinishedStreams || totalBytes > maximumTotalBytes else { break }
+        state.streams[entry.id] = nil
+        count -= 1
+        totalBytes -= entry.bytes
+      }
     }
   }
 }

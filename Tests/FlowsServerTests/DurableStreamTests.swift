@@ -183,6 +183,27 @@ import Testing
     #expect(streams.runningCount == 0)
   }
 
+  @Test func theOldestFinishedStreamsGoWhenTheyKeepMoreThanTheTotalBudget() async throws {
+    // Each countdown of 3 sends 3 frames of 30 bytes and a result frame of 28: 118 bytes.
+    let streams = DurableStreams(maximumTotalBytes: 250)
+    try await withLiveServer(makeTestRuntime(), Self.durable(streams)) { baseURL, _ in
+      try await withHTTPClient { client in
+        var ids: [String] = []
+        for _ in 1...3 {
+          let response = try await post(client, baseURL + "/countdown", #"{"data":3}"#, headers: Self.sseHeaders)
+          #expect(response.body.utf8.count == 118)
+          ids.append(try #require(response.headers["x-genkit-stream-id"]))
+        }
+        #expect(streams.keptBytes == 236)
+        let statuses = try await ids.asyncMap { id in
+          try await post(client, baseURL + "/countdown", "{}", headers: Self.sseHeaders + [("x-genkit-stream-id", id)])
+            .status
+        }
+        #expect(statuses == [204, 200, 200])
+      }
+    }
+  }
+
   @Test func finishedStreamsExpireAfterTheirTimeToLiveAndBeyondTheMaximumCount() async throws {
     let streams = DurableStreams(timeToLive: .seconds(60), maximumFinishedStreams: 2)
     try await withLiveServer(makeTestRuntime(), Self.durable(streams)) { baseURL, _ in
@@ -205,5 +226,14 @@ import Testing
         #expect(streams.count == 0)
       }
     }
+  }
+}
+
+extension Array where Element: Sendable {
+  /// The results of `transform` on each element, in order, one after the other.
+  func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+    var results: [T] = []
+    for element in self { results.append(try await transform(element)) }
+    return results
   }
 }
