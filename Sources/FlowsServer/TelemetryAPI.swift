@@ -37,8 +37,11 @@ extension RouterMethods {
   /// | `GET /api/traces/:traceId/stream` | SSE: snapshot, then `span_start`/`span_end` events until the root span ends |
   /// | `POST /api/traces` | ingests a (partial) `TraceData`, merged by span id; `200 OK`; malformed 400 |
   /// | `POST /api/otlp/v1/traces` | OTLP/JSON `ExportTraceServiceRequest`, converted to Genkit spans (`OTLPJSONTraceConverter`) and ingested like `POST /api/traces`; `200 {"partialSuccess":{…}}`; malformed 400, protobuf or compressed 415 |
-  /// | `POST /api/otlp` | the same for a trace request (`resourceSpans`); other payloads (Python Genkit's logs) `200 {}`, ignored |
-  /// | `POST /api/otlp/v1/logs\|metrics` | `200 {}`, ignored |
+  /// | `POST /api/otlp/v1/logs` | OTLP/JSON `ExportLogsServiceRequest`, stored as Genkit `LogRecordData` (`OTLPJSONLogConverter`); `200 {"partialSuccess":{}}`; malformed 400 |
+  /// | `POST /api/otlp` | Genkit's catch-all: the trace records (`resourceSpans`) and the log records (`resourceLogs`, what Python Genkit sends) of a request; `200 {"partialSuccess":{…}}` with traces, else `{}` |
+  /// | `POST /api/otlp/v1/metrics` | `200 {}`, ignored |
+  /// | `GET /api/logs?limit=&continuationToken=` | `{"logs": [LogRecordData…], "continuationToken"?}`, newest first, 100 by default |
+  /// | `GET /api/traces/:traceId/logs`, `GET /api/traces/:traceId/spans/:spanId/logs` | the same, for one trace or one span |
   ///
   /// Trace ids in paths must not be empty, `.`, `..`, or contain `/`, `\` or NUL (400).
   /// Ingested spans are also published on `bus` as `.spanReceived`, which is what live streams
@@ -59,8 +62,15 @@ extension RouterMethods {
     get("/api/traces/:traceId/stream") { _, context in routes.stream(context.parameters.get("traceId")) }
     post("/api/otlp") { request, _ in await routes.ingestOTLP(request, endpoint: .any) }
     post("/api/otlp/v1/traces") { request, _ in await routes.ingestOTLP(request, endpoint: .traces) }
-    for path in ["/api/otlp/v1/logs", "/api/otlp/v1/metrics"] {
-      post(RouterPath(path)) { request, _ in await routes.ignoreOTLP(request) }
+    post("/api/otlp/v1/logs") { request, _ in await routes.ingestOTLP(request, endpoint: .logs) }
+    post("/api/otlp/v1/metrics") { request, _ in await routes.ignoreOTLP(request) }
+    get("/api/logs") { request, _ in routes.logs(request, trace: nil, span: nil) }
+    get("/api/traces/:traceId/logs") { request, context in
+      routes.logs(request, trace: .some(context.parameters.get("traceId")), span: nil)
+    }
+    get("/api/traces/:traceId/spans/:spanId/logs") { request, context in
+      routes.logs(
+        request, trace: .some(context.parameters.get("traceId")), span: .some(context.parameters.get("spanId")))
     }
   }
 }
@@ -138,8 +148,57 @@ struct TelemetryRoutes: Sendable {
     }
   }
 
-  /// `POST /api/otlp/v1/logs|metrics`: accepted and ignored (`{}`), so runtimes that post OTLP logs
-  /// or metrics get no errors.
+  /// `GET /api/logs`, and the same for one trace (`trace`) or one of its spans (`span`): a `.some`
+  /// id is taken from the path (and checked); `nil` means no such filter.
+  func logs(_ request: Request, trace: String??, span: String??) -> Response {
+    var traceId: String?
+    var spanId: String?
+    if let trace {
+      switch TelemetryTraceId.validate(trace) {
+      case .success(let id): traceId = id
+      case .failure(let error): return Self.failure(.invalidArgument, error.description, status: .badRequest)
+      }
+    }
+    if let span {
+      switch TelemetryTraceId.validate(span) {
+      case .success(let id): spanId = id
+      case .failure(let error):
+        return Self.failure(
+          .invalidArgument, error.description.replacingOccurrences(of: "trace", with: "span"), status: .badRequest)
+      }
+    }
+    let query = request.uri.queryParameters
+    let limit: Int
+    let offset: Int
+    switch (Self.count(query.get("limit"), default: 100), Self.count(query.get("continuationToken"), default: 0)) {
+    case (let l?, let o?):
+      limit = l
+      offset = o
+    case (nil, _):
+      return Self.failure(.invalidArgument, "invalid limit '\(query.get("limit") ?? "")'", status: .badRequest)
+    case (_, nil):
+      return Self.failure(
+        .invalidArgument, "invalid continuationToken '\(query.get("continuationToken") ?? "")'", status: .badRequest)
+    }
+    do {
+      let page = try store.logs(traceId: traceId, spanId: spanId, limit: limit, offset: offset)
+      var body: JSONObject = ["logs": .array(page.logs.map { .object($0) })]
+      if let next = page.nextOffset { body["continuationToken"] = .string(String(next)) }
+      return ReflectionHTTP.json(.object(body))
+    } catch {
+      return Self.failure(.internal, "\(error)", status: .internalServerError)
+    }
+  }
+
+  /// A non-negative count from a query value (`default` when absent or empty); nil when malformed.
+  static func count(_ text: String?, default fallback: Int) -> Int? {
+    guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return fallback }
+    guard let value = Int(text), value >= 0 else { return nil }
+    return value
+  }
+
+  /// `POST /api/otlp/v1/metrics`: accepted and ignored (`{}`), so runtimes that post OTLP metrics
+  /// get no errors.
   func ignoreOTLP(_ request: Request) async -> Response {
     _ = try? await request.body.collect(upTo: options.maxBodySize)
     return ReflectionHTTP.json([:])

@@ -4,22 +4,27 @@ import HTTPTypes
 import Hummingbird
 
 /// The OTLP/HTTP receiver of the telemetry API: OTLP/JSON trace exports are converted to Genkit
-/// traces (`OTLPJSONTraceConverter`) and ingested like `POST /api/traces`.
+/// traces (`OTLPJSONTraceConverter`) and ingested like `POST /api/traces`; log exports are stored as
+/// Genkit log records (`OTLPJSONLogConverter`).
 extension TelemetryRoutes {
   /// Which OTLP path was posted to.
   enum OTLPEndpoint {
     /// `/api/otlp/v1/traces`: the body must be an `ExportTraceServiceRequest`.
     case traces
-    /// `/api/otlp`: Genkit's catch-all; trace requests are ingested, logs and metrics ignored.
+    /// `/api/otlp/v1/logs`: the body must be an `ExportLogsServiceRequest`.
+    case logs
+    /// `/api/otlp`: Genkit's catch-all; the trace and log records of a request are stored, metrics
+    /// ignored.
     case any
   }
 
-  /// `POST /api/otlp/v1/traces` and `POST /api/otlp`.
+  /// `POST /api/otlp/v1/traces`, `POST /api/otlp/v1/logs` and `POST /api/otlp`.
   ///
   /// Answers OTLP's success body `{"partialSuccess": {}}` (with `rejectedSpans` and `errorMessage`
-  /// when some spans were unusable), `{}` for an ignored non-trace payload on `/api/otlp`, 400 for a
-  /// body that is not OTLP/JSON (the message gives the line and column of a JSON syntax error), 413
-  /// when too large, and 415 for protobuf or compressed bodies, which this receiver does not decode.
+  /// when some spans were unusable), `{}` on `/api/otlp` for a request without traces (as Genkit's
+  /// server), 400 for a body that is not OTLP/JSON (the message gives the line and column of a JSON
+  /// syntax error), 413 when too large, and 415 for protobuf or compressed bodies, which this
+  /// receiver does not decode.
   func ingestOTLP(_ request: Request, endpoint: OTLPEndpoint) async -> Response {
     if let refusal = Self.unsupportedOTLPEncoding(request) {
       _ = try? await request.body.collect(upTo: options.maxBodySize)
@@ -31,21 +36,26 @@ extension TelemetryRoutes {
     } catch {
       return Self.failure(.invalidArgument, error.description, status: ReflectionHTTP.status(for: error))
     }
-    if endpoint == .any, body.objectValue != nil, !OTLPJSONTraceConverter.containsTraces(body) {
-      return ReflectionHTTP.json([:])
-    }
-    let converted: OTLPJSONTraces
+    let catchAll = endpoint == .any && body.objectValue != nil
+    let takesTraces = endpoint == .traces || (catchAll && OTLPJSONTraceConverter.containsTraces(body))
+    let takesLogs = endpoint == .logs || (catchAll && OTLPJSONLogConverter.containsLogs(body))
+    if endpoint == .any, !takesTraces, !takesLogs, body.objectValue != nil { return ReflectionHTTP.json([:]) }
+    var converted = OTLPJSONTraces(traces: [], rejectedSpans: 0, rejectionMessages: [])
+    var logs: [JSONObject] = []
     do {
-      converted = try OTLPJSONTraceConverter.traces(from: body)
+      if takesTraces || !takesLogs { converted = try OTLPJSONTraceConverter.traces(from: body) }
+      if takesLogs { logs = try OTLPJSONLogConverter.logs(from: body) }
     } catch {
       return Self.failure(.invalidArgument, error.description, status: .badRequest)
     }
     let ingest = TelemetryIngest(store: store, bus: bus)
     do {
       for trace in converted.traces { try ingest.ingest(trace) }
+      try store.saveLogs(logs)
     } catch {
       return Self.failure(.internal, "\(error)", status: .internalServerError)
     }
+    if endpoint == .any, !takesTraces { return ReflectionHTTP.json([:]) }
     var partialSuccess = JSONObject()
     if converted.rejectedSpans > 0 {
       partialSuccess["rejectedSpans"] = .string(String(converted.rejectedSpans))

@@ -1,7 +1,7 @@
 import GRDB
 
 extension TraceStore {
-  /// Deletes the given traces with their spans and chunks, in one transaction.
+  /// Deletes the given traces with their spans, chunks and logs, in one transaction.
   ///
   /// - Returns: How many of them were stored (and are now deleted).
   @discardableResult
@@ -10,11 +10,13 @@ extension TraceStore {
     return try writing("deleting \(traceIds.count) traces") { db in
       let spans = try db.cachedStatement(sql: "DELETE FROM spans WHERE trace_id = ?")
       let chunks = try db.cachedStatement(sql: "DELETE FROM chunk_blocks WHERE trace_id = ?")
+      let logs = try db.cachedStatement(sql: "DELETE FROM logs WHERE trace_id = ?")
       let traces = try db.cachedStatement(sql: "DELETE FROM traces WHERE trace_id = ?")
       var deleted = 0
       for traceId in Set(traceIds) {
         try spans.execute(arguments: [traceId])
         try chunks.execute(arguments: [traceId])
+        try logs.execute(arguments: [traceId])
         try traces.execute(arguments: [traceId])
         deleted += db.changesCount
       }
@@ -23,7 +25,8 @@ extension TraceStore {
   }
 
   /// Keeps the `count` newest traces (by start time, then trace id) and deletes the older ones with
-  /// their spans and chunks, in one transaction. Chunks of traces that are not stored go too.
+  /// their spans, chunks and logs, in one transaction. Chunks of traces that are not stored go too
+  /// (logs stay: a runtime may send a trace's logs before its spans).
   ///
   /// - Returns: How many traces were deleted.
   @discardableResult
@@ -46,6 +49,8 @@ extension TraceStore {
       }
       try db.execute(
         sql: "DELETE FROM spans WHERE trace_id IN (SELECT trace_id FROM traces WHERE \(older))", arguments: arguments)
+      try db.execute(
+        sql: "DELETE FROM logs WHERE trace_id IN (SELECT trace_id FROM traces WHERE \(older))", arguments: arguments)
       try db.execute(sql: "DELETE FROM traces WHERE \(older)", arguments: arguments)
       let deleted = db.changesCount
       try db.execute(sql: "DELETE FROM chunk_blocks WHERE trace_id NOT IN (SELECT trace_id FROM traces)")

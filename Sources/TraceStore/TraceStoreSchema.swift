@@ -35,13 +35,21 @@ import GRDB
 ///   first_seq INTEGER, chunk_count INTEGER
 ///   meta BLOB                          per chunk: index (Int64) and time (ms, Float64), little endian
 ///   json TEXT                          the chunk values as one JSON array
+///
+/// logs    log records (schema v3), as Genkit's telemetry server keeps them (`LogRecordData`)
+///   id INTEGER PRIMARY KEY             arrival order
+///   log_id TEXT UNIQUE                 the record's `logId` (a UUID when it came without one)
+///   trace_id TEXT, span_id TEXT        the span the record was logged in, if any
+///   timestamp REAL                     ms epoch
+///   json TEXT                          the whole record
+///   indexes: (timestamp, id) for the newest-first list; (trace_id, span_id, timestamp, id) per trace
 /// ```
 ///
-/// Spans and chunks have no foreign keys (no per-row checks on the ingest path); deleting a
-/// trace deletes its rows from all three tables explicitly.
+/// Spans, chunks and logs have no foreign keys (no per-row checks on the ingest path); deleting
+/// a trace deletes its rows from every table explicitly.
 enum TraceStoreSchema {
   /// Table names this module creates; a database holding other tables is not ours.
-  static let tables: Set<String> = ["traces", "spans", "chunks", "chunk_blocks", "grdb_migrations"]
+  static let tables: Set<String> = ["traces", "spans", "chunks", "chunk_blocks", "logs", "grdb_migrations"]
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -102,6 +110,21 @@ enum TraceStoreSchema {
           CREATE INDEX IF NOT EXISTS chunk_blocks_by_trace ON chunk_blocks (trace_id);
           """)
       try moveChunkRows(in: db)
+    }
+    migrator.registerMigration("v3-logs") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE IF NOT EXISTS logs (
+            id INTEGER PRIMARY KEY,
+            log_id TEXT NOT NULL UNIQUE,
+            trace_id TEXT,
+            span_id TEXT,
+            timestamp REAL NOT NULL,
+            json TEXT NOT NULL
+          );
+          CREATE INDEX IF NOT EXISTS logs_by_time ON logs (timestamp, id);
+          CREATE INDEX IF NOT EXISTS logs_by_trace ON logs (trace_id, span_id, timestamp, id);
+          """)
     }
     return migrator
   }

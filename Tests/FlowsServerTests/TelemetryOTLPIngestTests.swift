@@ -301,22 +301,28 @@ import TraceStore
     #expect(received == ["root", "child"])
   }
 
-  @Test func genkitCatchAllIngestsTracesAndIgnoresLogs() async throws {
+  @Test func genkitCatchAllStoresTracesAndLogsAndIgnoresMetrics() async throws {
     let storage = try Kit.Store()
     try await withAPI(storage) { client in
       let logs: JSONValue = ["resourceLogs": [["scopeLogs": [["logRecords": [["body": ["stringValue": "hi"]]]]]]]]
-      for path in ["/api/otlp", "/api/otlp/v1/logs"] {
-        let response = try await client.execute(uri: path, method: .post, body: Kit.body(logs))
-        #expect(response.status == .ok && String(buffer: response.body) == "{}", "\(path)")
+      let response = try await client.execute(uri: "/api/otlp", method: .post, body: Kit.body(logs))
+      #expect(response.status == .ok && String(buffer: response.body) == "{}")
+      for body in [ByteBuffer(string: "{"), Kit.body(["resourceMetrics": []])] {
+        let metrics = try await client.execute(uri: "/api/otlp/v1/metrics", method: .post, body: body)
+        #expect(metrics.status == .ok && String(buffer: metrics.body) == "{}")
       }
-      let garbage = try await client.execute(uri: "/api/otlp/v1/metrics", method: .post, body: ByteBuffer(string: "{"))
-      #expect(garbage.status == .ok && String(buffer: garbage.body) == "{}")
-      let traces = Self.request([("svc", [Self.span(id: Self.root, name: "via catch-all")])])
-      let response = try await client.execute(uri: "/api/otlp", method: .post, body: Kit.body(traces))
-      #expect(response.status == .ok)
-      #expect(try Kit.json(response.body) == ["partialSuccess": [:]])
+      let other = try await client.execute(uri: "/api/otlp", method: .post, body: Kit.body(["resourceMetrics": []]))
+      #expect(other.status == .ok && String(buffer: other.body) == "{}")
+      var both = Self.request([("svc", [Self.span(id: Self.root, name: "via catch-all")])]).objectValue ?? [:]
+      both["resourceLogs"] = logs["resourceLogs"]
+      let traces = try await client.execute(uri: "/api/otlp", method: .post, body: Kit.body(.object(both)))
+      #expect(traces.status == .ok)
+      #expect(try Kit.json(traces.body) == ["partialSuccess": [:]])
     }
     #expect(try storage.store.trace(id: Self.trace1)?.displayName == "via catch-all")
+    let stored = try storage.store.logs()
+    #expect(stored.logs.count == 2)
+    #expect(stored.logs.allSatisfy { $0["body"] == "hi" })
   }
 
   @Test func malformedBodiesAre400WithLineAndColumn() async throws {

@@ -118,5 +118,9 @@ import Testing
     }
     #expect(!tables.contains("chunks"))
     #expect(tables.contains("chunk_blocks"))
+    // …and gains the logs table of version 3.
+    #expect(tables.contains("logs"))
+    try store.saveLogs([["timestamp": 1, "body": "after the upgrade"]])
+    #expect(try store.logs().logs.first?["body"] == "after the upgrade")
   }
 }
