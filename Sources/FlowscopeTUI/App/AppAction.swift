@@ -20,8 +20,9 @@ public enum AppEvent: Sendable {
   case runFinished(runID: Int, traceId: String?, result: Result<JSONValue, FlowError>)
   /// The history from the trace store (newest first).
   case runsLoaded([RunEntry])
-  /// A stored trace and its recorded stream, loaded for viewing.
-  case traceLoaded(TraceData, chunks: [RecordedChunk])
+  /// A stored trace, its recorded stream and its log records (Genkit `LogRecordData`), loaded for
+  /// viewing.
+  case traceLoaded(TraceData, chunks: [RecordedChunk], logs: [JSONObject] = [])
   /// A stored run's flow and input, to run again.
   case rerunRequested(flow: String, input: JSONValue)
   /// The input text came back from `$EDITOR`.

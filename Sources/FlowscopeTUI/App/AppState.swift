@@ -92,6 +92,8 @@ public struct AppState: Sendable {
 
   // The trace pane
   public var trace: TraceData?
+  /// Log records of the shown trace (loaded with it), which the inspector shows per span.
+  public var traceLogs: [JSONObject] = []
   public var outline = TraceOutline()
   public var selectedSpanId: String?
   public var traceScroll = 0

@@ -2,7 +2,7 @@ import Flows
 
 /// Builds the inspector's sections for a span.
 enum InspectorContent {
-  static func sections(for span: SpanData) -> [InspectorState.Section] {
+  static func sections(for span: SpanData, logs: [JSONObject] = []) -> [InspectorState.Section] {
     var sections: [InspectorState.Section] = []
     sections.append(summary(span))
     if let error = errorSection(span) { sections.append(error) }
@@ -16,6 +16,7 @@ enum InspectorContent {
           title: "Chat", content: .lines(lines.map(chatLine)), isCollapsed: false,
           fullText: chat.joined(separator: "\n")))
     }
+    if !logs.isEmpty { sections.append(InspectorLogs.section(logs, spanStart: span.startTime)) }
     if let input = span.input { sections.append(json("Input", input)) }
     if let output = span.output { sections.append(json("Output", output)) }
     var attributes = span.attributes

@@ -25,14 +25,18 @@ public struct InspectorState: Sendable, Equatable {
   }
 
   public private(set) var span: SpanData
+  /// The span's log records.
+  public private(set) var logs: [JSONObject]
   public private(set) var sections: [Section] = []
   public private(set) var rows: [Row] = []
   public private(set) var selected = 0
   public var scroll = 0
 
-  public init(span: SpanData) {
+  /// The inspector of `span`; `logs` may hold the whole trace's log records (the span's are shown).
+  public init(span: SpanData, logs: [JSONObject] = []) {
     self.span = span
-    sections = InspectorContent.sections(for: span)
+    self.logs = logs.filter { $0["spanId"]?.stringValue == span.spanId }
+    sections = InspectorContent.sections(for: span, logs: self.logs)
     rebuildRows()
   }
 
@@ -40,7 +44,7 @@ public struct InspectorState: Sendable, Equatable {
   public mutating func update(span: SpanData) {
     let previous = sections
     self.span = span
-    sections = InspectorContent.sections(for: span)
+    sections = InspectorContent.sections(for: span, logs: logs)
     for index in sections.indices {
       if let old = previous.first(where: { $0.title == sections[index].title }) {
         sections[index].isCollapsed = old.isCollapsed

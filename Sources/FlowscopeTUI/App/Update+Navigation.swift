@@ -54,7 +54,7 @@ extension DebuggerUpdate {
       return [.loadTrace(traceId: id)]
     case .trace:
       guard let id = state.selectedSpanId, let span = state.trace?.spans[id] else { return [] }
-      state.inspector = InspectorState(span: span)
+      state.inspector = InspectorState(span: span, logs: state.traceLogs)
       focus(.inspector, &state)
     case .inspector:
       if let (title, text) = state.inspector?.selectedValueText() { openViewer(title: title, text: text, &state) }
@@ -132,7 +132,7 @@ extension DebuggerUpdate {
     state.outline.rebuild(from: trace)
     state.selectedSpanId = source.spanId
     keepSpanVisible(&state)
-    state.inspector = InspectorState(span: source)
+    state.inspector = InspectorState(span: source, logs: state.traceLogs)
     focus(.inspector, &state)
   }
 

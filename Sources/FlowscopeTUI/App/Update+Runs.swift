@@ -40,6 +40,7 @@ extension DebuggerUpdate {
     state.outputScroll = 0
     state.outputTitle = flow
     state.trace = nil
+    state.traceLogs = []
     state.outline = TraceOutline()
     state.selectedSpanId = nil
     state.traceScroll = 0
@@ -98,8 +99,8 @@ extension DebuggerUpdate {
       if state.selectedRunId == nil || !state.runs.contains(where: { $0.traceId == state.selectedRunId }) {
         state.selectedRunId = state.visibleRuns.first?.traceId
       }
-    case .traceLoaded(let trace, let chunks):
-      show(trace, chunks: chunks, &state)
+    case .traceLoaded(let trace, let chunks, let logs):
+      show(trace, chunks: chunks, logs: logs, &state)
     case .rerunRequested(let flow, let input):
       guard state.flows.contains(where: { $0.name == flow }) else {
         notify("Flow \(flow) is not registered here", isError: true, &state)
@@ -130,7 +131,10 @@ extension DebuggerUpdate {
   static func adopt(traceId: String, _ state: inout AppState) {
     guard state.activeRun?.traceId == nil else { return }
     state.activeRun?.traceId = traceId
-    if state.trace?.traceId != traceId { state.trace = TraceData(traceId: traceId, spans: []) }
+    if state.trace?.traceId != traceId {
+      state.trace = TraceData(traceId: traceId, spans: [])
+      state.traceLogs = []
+    }
     if let flow = state.activeRun?.flowName, !state.runs.contains(where: { $0.traceId == traceId }) {
       state.runs.insert(
         RunEntry(
@@ -234,12 +238,13 @@ extension DebuggerUpdate {
   }
 
   /// Shows a stored trace and replays its recorded stream in the output pane.
-  static func show(_ trace: TraceData, chunks: [RecordedChunk], _ state: inout AppState) {
+  static func show(_ trace: TraceData, chunks: [RecordedChunk], logs: [JSONObject] = [], _ state: inout AppState) {
     if state.isRunning, state.activeRun?.traceId != trace.traceId {
       // Viewing history while a run streams: the run keeps going; its output stays in the trace.
       state.activeRun?.status = .running
     }
     state.trace = trace
+    state.traceLogs = logs
     state.outline = TraceOutline(trace: trace)
     state.selectedSpanId = state.outline.rows.first?.spanId
     state.traceScroll = 0

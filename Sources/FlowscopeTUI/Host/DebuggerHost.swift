@@ -154,9 +154,9 @@ final class DebuggerHost: UILoopDelegate {
     case .loadRuns:
       loadRuns()
     case .loadTrace(let traceId):
-      loadTrace(traceId) { trace, chunks in .traceLoaded(trace, chunks: chunks) }
+      loadTrace(traceId) { trace, chunks, logs in .traceLoaded(trace, chunks: chunks, logs: logs) }
     case .rerun(let traceId):
-      loadTrace(traceId) { trace, _ in
+      loadTrace(traceId) { trace, _, _ in
         guard let root = trace.rootSpan else { return .notice("Trace \(traceId) has no root span", isError: true) }
         return .rerunRequested(flow: root.displayName, input: root.input ?? .null)
       }
@@ -253,10 +253,15 @@ final class DebuggerHost: UILoopDelegate {
     }
   }
 
-  private func loadTrace(_ traceId: String, then event: @escaping @Sendable (TraceData, [RecordedChunk]) -> AppEvent) {
+  /// The most log records loaded with a trace.
+  static let traceLogLimit = 10_000
+
+  private func loadTrace(
+    _ traceId: String, then event: @escaping @Sendable (TraceData, [RecordedChunk], [JSONObject]) -> AppEvent
+  ) {
     guard let store else {
       if let trace = state.trace, trace.traceId == traceId {
-        post(event(trace, []))
+        post(event(trace, [], []))
       } else {
         post(.notice("Trace store unavailable", isError: true))
       }
@@ -264,6 +269,7 @@ final class DebuggerHost: UILoopDelegate {
     }
     let writer = self.writer
     let inbox = self.inbox
+    let logLimit = Self.traceLogLimit
     Task.detached {
       await writer?.flush()
       do {
@@ -274,7 +280,8 @@ final class DebuggerHost: UILoopDelegate {
         let chunks = try store.chunks(traceId: traceId).compactMap { stored in
           stored.value.map { RecordedChunk(time: stored.time, value: $0) }
         }
-        inbox.post(.app(event(trace, chunks)))
+        let logs = try store.logs(traceId: traceId, limit: logLimit).logs
+        inbox.post(.app(event(trace, chunks, logs)))
       } catch {
         inbox.post(.app(.notice("Trace not loaded: \(error)", isError: true)))
       }
