@@ -51,7 +51,7 @@ extension TelemetryRoutes {
     let ingest = TelemetryIngest(store: store, bus: bus)
     do {
       for trace in converted.traces { try ingest.ingest(trace) }
-      try store.saveLogs(logs)
+      for record in try store.saveLogs(logs) { bus.publish(.logReceived(record)) }
     } catch {
       return Self.failure(.internal, "\(error)", status: .internalServerError)
     }

@@ -35,7 +35,7 @@ struct TraceEventBatch {
         ended = span.endTime > 0
       case .chunk:
         continue
-      case .runFinished:
+      case .runFinished, .logReceived:
         continue
       }
       if let previous = chosen[key], previous.ended, !ended { continue }
@@ -61,7 +61,7 @@ struct TraceEventBatch {
           StreamKey(traceId: chunk.traceId, spanId: chunk.spanId), ids: { (chunk.traceId.hex, chunk.spanId.hex) },
           index: chunk.index, time: chunk.time
         ) { bytes in chunk.value.json.serialize(appendingTo: &bytes) }
-      case .runFinished:
+      case .runFinished, .logReceived:
         break
       }
     }

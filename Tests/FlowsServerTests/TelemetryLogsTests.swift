@@ -150,6 +150,29 @@ import TraceStore
     }
   }
 
+  @Test func storedRecordsAreAnnouncedOnTheBusForALiveDebugger() async throws {
+    let storage = try Kit.Store()
+    let bus = EventBus()
+    let subscription = bus.subscribe(events: .withoutChunks)
+    let router = Router()
+    router.addTelemetryAPI(store: storage.store, bus: bus)
+    try await Kit.app(router).test(.router) { client in
+      let body = Self.request([
+        Self.record(body: ["stringValue": "live"], time: "1782000000000000000", trace: Self.trace)
+      ])
+      let response = try await client.execute(uri: "/api/otlp/v1/logs", method: .post, body: Kit.body(body))
+      #expect(response.status == .ok)
+    }
+    let announced = subscription.drain().compactMap { event -> JSONObject? in
+      if case .logReceived(let record) = event { return record }
+      return nil
+    }
+    #expect(announced.count == 1)
+    #expect(announced.first?["body"] == "live")
+    #expect(announced.first?["logId"] == (try storage.store.logs().logs.first?["logId"]))
+    #expect(announced.first.map { TraceEvent.logReceived($0).traceId } == Self.trace)
+  }
+
   @Test func badListQueriesAre400() async throws {
     let storage = try Kit.Store()
     try await withAPI(storage) { client in

@@ -42,8 +42,20 @@ public struct InspectorState: Sendable, Equatable {
 
   /// Shows a newer version of the same span (it ended while inspected), keeping folds where possible.
   public mutating func update(span: SpanData) {
-    let previous = sections
     self.span = span
+    rebuildSections()
+  }
+
+  /// Shows the span's records among `logs` (the trace's, which grew), keeping folds.
+  public mutating func update(logs: [JSONObject]) {
+    let own = logs.filter { $0["spanId"]?.stringValue == span.spanId }
+    guard own != self.logs else { return }
+    self.logs = own
+    rebuildSections()
+  }
+
+  private mutating func rebuildSections() {
+    let previous = sections
     sections = InspectorContent.sections(for: span, logs: logs)
     for index in sections.indices {
       if let old = previous.first(where: { $0.title == sections[index].title }) {

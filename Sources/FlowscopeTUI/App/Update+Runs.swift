@@ -146,6 +146,7 @@ extension DebuggerUpdate {
 
   static func apply(_ events: [TraceEvent], _ state: inout AppState) {
     var traceChanged = false
+    var logsChanged = false
     for event in events {
       switch event {
       case .spanStarted(let info):
@@ -161,6 +162,15 @@ extension DebuggerUpdate {
         state.now = max(state.now, chunk.time)
         guard chunk.traceId.hex == state.trace?.traceId else { continue }
         state.output.append(chunk: chunk.value.json, time: chunk.time)
+      case .logReceived(let record):
+        guard let traceId = state.trace?.traceId, record["traceId"]?.stringValue == traceId else { continue }
+        let logId = record["logId"]?.stringValue
+        if let logId, let index = state.traceLogs.firstIndex(where: { $0["logId"]?.stringValue == logId }) {
+          state.traceLogs[index] = record
+        } else {
+          state.traceLogs.append(record)
+        }
+        logsChanged = true
       case .runFinished(let summary):
         let id = summary.traceId.hex
         if let index = state.runs.firstIndex(where: { $0.traceId == id }) {
@@ -176,6 +186,10 @@ extension DebuggerUpdate {
       if let inspector = state.inspector, let span = trace.spans[inspector.span.spanId], span != inspector.span {
         state.inspector?.update(span: span)
       }
+    }
+    if logsChanged {
+      let logs = state.traceLogs
+      state.inspector?.update(logs: logs)
     }
   }
 

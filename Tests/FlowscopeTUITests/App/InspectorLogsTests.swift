@@ -56,6 +56,27 @@ import Testing
     #expect(!screen(state).contains("Logs ("))
   }
 
+  @Test func logsThatArriveWhileTheSpanIsInspectedShowAtOnce() {
+    var state = inspect([Self.root, Self.child], logs: [])
+    #expect(!screen(state).contains("Logs ("))
+    let late: JSONObject = ["logId": "9", "traceId": "t1", "spanId": "r", "timestamp": 1045, "body": "late arrival"]
+    let elsewhere: JSONObject = [
+      "logId": "8", "traceId": "t9", "spanId": "r", "timestamp": 1045, "body": "other trace",
+    ]
+    send(&state, [.event(.traceEvents([.logReceived(late), .logReceived(elsewhere)]))])
+    #expect(screen(state).contains("Logs (1)"))
+    #expect(screen(state).contains("+45 ms LOG late arrival"))
+    #expect(!screen(state).contains("other trace"))
+    // The same record sent again (same logId) replaces the first copy.
+    var corrected = late
+    corrected["body"] = "late, corrected"
+    corrected["severityNumber"] = 13
+    send(&state, [.event(.traceEvents([.logReceived(corrected)]))])
+    #expect(screen(state).contains("Logs (1)"))
+    #expect(screen(state).contains("+45 ms WARN late, corrected"))
+    #expect(state.traceLogs.count == 1)
+  }
+
   @Test func showingAnotherTraceForgetsTheLogsOfTheOneBefore() {
     var state = inspect([Self.root], logs: Self.logs)
     #expect(!state.traceLogs.isEmpty)
