@@ -35,7 +35,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
   ],
   targets: [
-    .target(name: "Flows"),
+    .target(name: "Flows", dependencies: [.product(name: "Logging", package: "swift-log")]),
     .target(name: "FlowsAI", dependencies: ["Flows"]),
     .target(
       name: "FlowsOpenAI",
@@ -113,7 +113,10 @@ let package = Package(
       ],
       path: "Tests/FlowsTestSupport"
     ),
-    .testTarget(name: "FlowsTests", dependencies: ["Flows", "FlowsTestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "FlowsTests",
+      dependencies: ["Flows", "FlowsTestSupport", .product(name: "Logging", package: "swift-log")],
+      exclude: ["Fixtures"]),
     .testTarget(name: "FlowsAITests", dependencies: ["FlowsAI", "Flows", "FlowsTestSupport"]),
     .testTarget(
       name: "FlowsOpenAITests",
@@ -179,7 +182,11 @@ let package = Package(
       ]
     ),
     .testTarget(
-      name: "FlowscopeTUITests", dependencies: ["FlowscopeTUI", "Flows", "FlowsAI", "TraceStore", "FlowsTestSupport"]
+      name: "FlowscopeTUITests",
+      dependencies: [
+        "FlowscopeTUI", "Flows", "FlowsAI", "TraceStore", "FlowsTestSupport",
+        .product(name: "Logging", package: "swift-log"),
+      ]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -62,7 +62,7 @@ actor OTelSpanBridge {
       switch event {
       case .spanStarted(let info): started(info)
       case .spanEnded(let info, let outcome): ended(info, outcome)
-      case .chunk, .runFinished, .spanReceived, .logReceived: continue
+      case .chunk, .runFinished, .spanReceived, .logRecorded, .logReceived: continue
       }
     }
   }

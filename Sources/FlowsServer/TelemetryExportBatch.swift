@@ -22,7 +22,7 @@ enum TelemetryExportBatch {
       case .spanEnded(let ended, let result):
         info = ended
         outcome = result
-      case .chunk, .runFinished, .spanReceived, .logReceived:
+      case .chunk, .runFinished, .spanReceived, .logRecorded, .logReceived:
         continue
       }
       if chosen[info.traceId] == nil {

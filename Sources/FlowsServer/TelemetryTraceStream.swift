@@ -97,7 +97,7 @@ struct TelemetryTraceStream {
       return [("span_end", SpanData(info, outcome: outcome))]
     case .spanReceived(let span):
       return span.endTime > 0 ? [("span_start", span), ("span_end", span)] : [("span_start", span)]
-    case .chunk, .runFinished, .logReceived:
+    case .chunk, .runFinished, .logRecorded, .logReceived:
       return []
     }
   }

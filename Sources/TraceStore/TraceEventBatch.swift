@@ -1,6 +1,7 @@
 import Flows
 
-/// Turns a batch of bus events into rows: every chunk (in blocks, one per span), and each span once — its last copy in the
+/// Turns a batch of bus events into rows: every chunk (in blocks, one per span), every log record
+/// written in a run, and each span once — its last copy in the
 /// batch, except that a start copy never displaces an ended copy (the store's upsert rule, applied
 /// before conversion so a span that started and ended within the batch is converted once).
 struct TraceEventBatch {
@@ -18,7 +19,7 @@ struct TraceEventBatch {
   }
 
   /// Converts `events`. Reuses its dictionary storage between batches.
-  mutating func convert(_ events: [TraceEvent]) -> (spans: [SpanData], chunks: [ChunkBlock]) {
+  mutating func convert(_ events: [TraceEvent]) -> (spans: [SpanData], chunks: [ChunkBlock], logs: [JSONObject]) {
     chosen.removeAll(keepingCapacity: true)
     for (position, event) in events.enumerated() {
       let key: SpanKey
@@ -35,7 +36,7 @@ struct TraceEventBatch {
         ended = span.endTime > 0
       case .chunk:
         continue
-      case .runFinished, .logReceived:
+      case .runFinished, .logRecorded, .logReceived:
         continue
       }
       if let previous = chosen[key], previous.ended, !ended { continue }
@@ -44,6 +45,7 @@ struct TraceEventBatch {
     var spans: [SpanData] = []
     spans.reserveCapacity(chosen.count)
     var chunks = ChunkBlockBuilder<StreamKey>()
+    var logs: [JSONObject] = []
     for (position, event) in events.enumerated() {
       switch event {
       case .spanStarted(let info):
@@ -61,10 +63,13 @@ struct TraceEventBatch {
           StreamKey(traceId: chunk.traceId, spanId: chunk.spanId), ids: { (chunk.traceId.hex, chunk.spanId.hex) },
           index: chunk.index, time: chunk.time
         ) { bytes in chunk.value.json.serialize(appendingTo: &bytes) }
+      case .logRecorded(let record):
+        logs.append(record)
       case .runFinished, .logReceived:
+        // A received record was stored by whoever received it.
         break
       }
     }
-    return (spans, chunks.blocks)
+    return (spans, chunks.blocks, logs)
   }
 }

@@ -35,20 +35,7 @@ extension TraceStore {
       }
       return record
     }
-    try writing("writing \(stored.count) log records") { db in
-      let insert = try db.cachedStatement(
-        sql: """
-          INSERT INTO logs (log_id, trace_id, span_id, timestamp, json) VALUES (?, ?, ?, ?, ?)
-          ON CONFLICT (log_id) DO UPDATE SET trace_id = excluded.trace_id, span_id = excluded.span_id,
-            timestamp = excluded.timestamp, json = excluded.json
-          """)
-      for record in stored {
-        try insert.execute(arguments: [
-          record["logId"]?.stringValue, Self.nonEmpty(record["traceId"]), Self.nonEmpty(record["spanId"]),
-          record["timestamp"]?.doubleValue ?? 0, JSONValue.object(record).serialized(),
-        ])
-      }
-    }
+    try writing("writing \(stored.count) log records") { db in try TraceWrites.insert(logs: stored, in: db) }
     return stored
   }
 
@@ -84,6 +71,27 @@ extension TraceStore {
   /// The number of stored log records.
   public func logCount() throws -> Int {
     try reading("counting log records") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM logs") ?? 0 }
+  }
+
+}
+
+extension TraceWrites {
+  static let upsertLogSQL = """
+    INSERT INTO logs (log_id, trace_id, span_id, timestamp, json) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (log_id) DO UPDATE SET trace_id = excluded.trace_id, span_id = excluded.span_id,
+      timestamp = excluded.timestamp, json = excluded.json
+    """
+
+  /// Stores log records that have their `logId` (a record with a stored `logId` replaces it).
+  static func insert(logs: [JSONObject], in db: Database) throws {
+    guard !logs.isEmpty else { return }
+    let statement = try db.cachedStatement(sql: upsertLogSQL)
+    for record in logs {
+      try statement.execute(arguments: [
+        record["logId"]?.stringValue, nonEmpty(record["traceId"]), nonEmpty(record["spanId"]),
+        record["timestamp"]?.doubleValue ?? 0, JSONValue.object(record).serialized(),
+      ])
+    }
   }
 
   private static func nonEmpty(_ value: JSONValue?) -> String? {

@@ -105,13 +105,13 @@ final class WriterCore: Sendable {
       subscription.drain(into: &state.events)
       let count = state.events.count
       guard count > 0 else { return 0 }
-      let (spans, chunks) = state.batch.convert(state.events)
+      let (spans, chunks, logs) = state.batch.convert(state.events)
       state.events.removeAll(keepingCapacity: true)
       do {
-        try store.write(spans: spans, blocks: chunks)
+        try store.write(spans: spans, blocks: chunks, logs: logs)
         recordSuccess(spans: spans.count, chunks: chunks.chunkCount)
       } catch {
-        writeSeparately(spans: spans, chunks: chunks, firstError: error)
+        writeSeparately(spans: spans, chunks: chunks, logs: logs, firstError: error)
       }
       return count
     }
@@ -119,17 +119,18 @@ final class WriterCore: Sendable {
 
   /// After a failed batch, writes it again one trace at a time, so that one bad trace (or a
   /// transient failure) does not lose the others. Each trace that still fails counts as a failure.
-  private func writeSeparately(spans: [SpanData], chunks: [ChunkBlock], firstError: any Error) {
-    var groups: [String: (spans: [SpanData], chunks: [ChunkBlock])] = [:]
-    for span in spans { groups[span.traceId, default: ([], [])].spans.append(span) }
-    for chunk in chunks { groups[chunk.traceId, default: ([], [])].chunks.append(chunk) }
+  private func writeSeparately(spans: [SpanData], chunks: [ChunkBlock], logs: [JSONObject], firstError: any Error) {
+    var groups: [String: (spans: [SpanData], chunks: [ChunkBlock], logs: [JSONObject])] = [:]
+    for span in spans { groups[span.traceId, default: ([], [], [])].spans.append(span) }
+    for chunk in chunks { groups[chunk.traceId, default: ([], [], [])].chunks.append(chunk) }
+    for log in logs { groups[log["traceId"]?.stringValue ?? "", default: ([], [], [])].logs.append(log) }
     guard groups.count > 1 else {
       recordFailure(firstError)
       return
     }
     for group in groups.values {
       do {
-        try store.write(spans: group.spans, blocks: group.chunks)
+        try store.write(spans: group.spans, blocks: group.chunks, logs: group.logs)
         recordSuccess(spans: group.spans.count, chunks: group.chunks.chunkCount)
       } catch {
         recordFailure(error)

@@ -37,12 +37,13 @@ extension TraceStore {
     try write(spans: spans, blocks: blocks.blocks)
   }
 
-  /// Stores spans and blocks of chunks in one transaction.
-  func write(spans: [SpanData], blocks: [ChunkBlock]) throws {
-    guard !spans.isEmpty || !blocks.isEmpty else { return }
-    try writing("writing \(spans.count) spans and \(blocks.chunkCount) chunks") { db in
+  /// Stores spans, blocks of chunks and log records (with their `logId`s) in one transaction.
+  func write(spans: [SpanData], blocks: [ChunkBlock], logs: [JSONObject] = []) throws {
+    guard !spans.isEmpty || !blocks.isEmpty || !logs.isEmpty else { return }
+    try writing("writing \(spans.count) spans, \(blocks.chunkCount) chunks and \(logs.count) log records") { db in
       try TraceWrites.upsert(spans, in: db)
       try TraceWrites.insert(blocks, in: db)
+      try TraceWrites.insert(logs: logs, in: db)
     }
   }
 }

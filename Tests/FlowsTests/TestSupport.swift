@@ -57,7 +57,7 @@ func eventShape(_ events: [TraceEvent]) -> [String] {
     case .chunk(let chunk): return "chunk:\(chunk.index)"
     case .runFinished(let summary): return "finished:\(summary.name)\(summary.error == nil ? "" : "!")"
     case .spanReceived(let span): return "received:\(span.displayName)"
-    case .logReceived(let record): return "log:\(record["logId"]?.stringValue ?? "")"
+    case .logRecorded(let record), .logReceived(let record): return "log:\(record["logId"]?.stringValue ?? "")"
     }
   }
 }

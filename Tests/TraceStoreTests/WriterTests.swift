@@ -5,6 +5,27 @@ import TraceStore
 struct Order: Codable, Sendable { var item: String }
 
 @Suite struct WriterTests {
+  @Test func logRecordsWrittenInARunAreStoredWithTheirTraceAndSpan() async throws {
+    let t = try TestStore()
+    let runtime = FlowRuntime()
+    let writer = TraceStoreWriter(store: t.store, bus: runtime.bus)
+    let flow = runtime.defineFlow("logs") { (input: String) async throws -> String in
+      SpanLogRecord.record(.info, .string("in the flow"), attributes: ["input": .string(input)])
+      try await run("step") { SpanLogRecord.record(.error, ["code": 7]) }
+      return input
+    }
+    let result = try await flow.run("x")
+    // A record received from elsewhere is stored by whoever received it, not by the writer.
+    runtime.bus.publish(.logReceived(["logId": "elsewhere", "traceId": .string(result.traceId), "timestamp": 1]))
+    await writer.flush()
+    let page = try t.store.logs(traceId: result.traceId)
+    #expect(page.logs.map { $0["body"] } == [["code": 7], "in the flow"])
+    #expect(page.logs[1]["spanId"] == .string(result.spanId))
+    #expect(page.logs[1]["attributes"] == ["input": "x"])
+    let step = try #require(try t.store.trace(id: result.traceId)?.spans.values.first { $0.displayName == "step" })
+    #expect(try t.store.logs(traceId: result.traceId, spanId: step.spanId).logs.count == 1)
+  }
+
   @Test func persistsFlowRunsWithStepsChunksAndErrors() async throws {
     let t = try TestStore()
     let runtime = FlowRuntime()

@@ -11,6 +11,9 @@ public enum TraceEvent: Sendable {
   /// A span that came from elsewhere (imported, or exported by another runtime) in Genkit form.
   /// Boxed: `SpanData` is large, and every event, chunks included, would otherwise take its size.
   indirect case spanReceived(SpanData)
+  /// A log record written in a run on this runtime (`SpanLogRecord`, `FlowLogHandler`), as Genkit's
+  /// `LogRecordData` with its `logId`; the trace store writer saves it. Boxed like `spanReceived`.
+  indirect case logRecorded(JSONObject)
   /// A log record that came from elsewhere (an OTLP log export), as Genkit's `LogRecordData`, once
   /// it is stored (with its `logId`). Boxed like `spanReceived`.
   indirect case logReceived(JSONObject)
@@ -21,7 +24,7 @@ public enum TraceEvent: Sendable {
     case .chunk(let chunk): return chunk.traceId.hex
     case .runFinished(let summary): return summary.traceId.hex
     case .spanReceived(let span): return span.traceId
-    case .logReceived(let record): return record["traceId"]?.stringValue ?? ""
+    case .logRecorded(let record), .logReceived(let record): return record["traceId"]?.stringValue ?? ""
     }
   }
 }

@@ -1,10 +1,15 @@
 import Flows
 import FlowsAI
 import Foundation
+import Logging
 
 /// The built-in sample flows: they need no network and no API key, and show each thing the runtime
 /// traces — streaming, named steps, nested flows, a failure inside a step, and a slow cancellable run.
 public enum SampleFlows {
+  /// The sample flows' logger: what they log inside a run becomes log records of the span (shown in
+  /// the debugger's inspector), and nothing is printed.
+  static let logger = Logger(label: "flowscope.samples") { FlowLogHandler(label: $0) }
+
   /// Pace of streamed words in the demos; `FLOWSCOPE_DEMO_PACE_MS` overrides it (0 = no delay).
   static var paceMilliseconds: Int {
     ProcessInfo.processInfo.environment["FLOWSCOPE_DEMO_PACE_MS"].flatMap(Int.init) ?? 40
@@ -135,7 +140,9 @@ extension SampleFlows {
         return Array(specials.prefix(courses + 1))
       }
       let chosen = try await run("choose-dishes", input: available) {
-        available.prefix(courses).map { "\(request.theme.capitalized) \($0)" }
+        let dishes = available.prefix(courses).map { "\(request.theme.capitalized) \($0)" }
+        logger.info("chose \(dishes.count) of \(available.count) specials", metadata: ["theme": "\(request.theme)"])
+        return dishes
       }
       let items = try await run("price-dishes") {
         var items: [MenuItem] = []
@@ -173,6 +180,7 @@ extension SampleFlows {
       }
       return try await run("charge-card") { () async throws -> String in
         try await pause(paceMilliseconds / 4)
+        logger.warning("payment gateway did not answer", metadata: ["gateway": "127.0.0.1:4242", "attempt": "1"])
         throw FlowError(.unavailable, "payment gateway unreachable: connection refused (127.0.0.1:4242)")
       }
     }

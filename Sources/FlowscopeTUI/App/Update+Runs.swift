@@ -162,7 +162,7 @@ extension DebuggerUpdate {
         state.now = max(state.now, chunk.time)
         guard chunk.traceId.hex == state.trace?.traceId else { continue }
         state.output.append(chunk: chunk.value.json, time: chunk.time)
-      case .logReceived(let record):
+      case .logRecorded(let record), .logReceived(let record):
         guard let traceId = state.trace?.traceId, record["traceId"]?.stringValue == traceId else { continue }
         let logId = record["logId"]?.stringValue
         if let logId, let index = state.traceLogs.firstIndex(where: { $0["logId"]?.stringValue == logId }) {

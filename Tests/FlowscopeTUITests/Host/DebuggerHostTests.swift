@@ -1,5 +1,6 @@
 import Flows
 import Foundation
+import Logging
 import Testing
 
 @testable import FlowscopeTUI
@@ -69,6 +70,36 @@ struct DebuggerHostTests {
     #expect(text.contains("✖ hang"))
     #expect(text.contains("✖ wait"))
     #expect(!host.isFinished)
+    _ = host.stop()
+  }
+
+  @Test func aMessageLoggedInARunShowsInItsSpansInspector() throws {
+    let runtime = FlowRuntime()
+    let logger = Logger(label: "orders") { FlowLogHandler(label: $0) }
+    _ = runtime.defineFlow("order") { (_: Int) -> Int in
+      try await run("charge") { () async throws -> Int in
+        logger.warning("gateway slow", metadata: ["attempt": "2"])
+        return 1
+      }
+    }
+    let terminal = try MemoryTerminal(size: TerminalSize(rows: 40, columns: 120))
+    let inbox = try Inbox<HostEvent>()
+    let host = DebuggerHost(
+      terminal: terminal, inbox: inbox, target: LocalTarget(runtime: runtime), store: nil, writer: nil,
+      options: DebuggerOptions(environment: [:], exampleInputs: ["order": 1]))
+    let driver = Driver(host: host) { $0.activeRun?.status == .ok && $0.traceLogs.count == 1 }
+    terminal.feed.send(keys: .enter)
+    UILoop(terminal: terminal, inbox: inbox, delegate: driver).run()
+    #expect(!driver.timedOut)
+    // Inspect the step: its log record is there.
+    var state = host.state
+    for key in [Key.character("5"), .character("j"), .enter] {
+      _ = DebuggerUpdate.update(&state, .input(.key(KeyEvent(key))))
+    }
+    #expect(state.inspector?.span.displayName == "charge")
+    let text = DebuggerView.render(state, size: TerminalSize(rows: 40, columns: 120)).text
+    #expect(text.contains("Logs (1)"))
+    #expect(text.contains(#"WARN gateway slow  {"attempt":"2"}"#))
     _ = host.stop()
   }
 
