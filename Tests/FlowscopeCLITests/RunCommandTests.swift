@@ -26,6 +26,11 @@ import Testing
     #expect(tree.contains("├─ fetch-specials (flowStep) ["))
     #expect(tree.contains("priceFlow (flow) ["), "nested flow appears in the tree")
     #expect(tree.contains(#"Input: {"theme":"pirate","courses":2}"#))
+    // What the step logged, under the step.
+    let lines = tree.split(separator: "\n").map(String.init)
+    let step = try #require(lines.firstIndex { $0.contains("choose-dishes (flowStep)") })
+    let log = try #require(lines.firstIndex { $0.contains(#"INFO chose 2 of 3 specials  {"theme":"pirate"}"#) })
+    #expect(log == step + 2 && lines[log].hasPrefix("│  ├─ Log: +"))
     #expect(!tree.contains("✖"))
     let prefix = try cli.run(["traces", "show", String(traceId.prefix(8)), "--format", "json"])
     let json = try JSONSerialization.jsonObject(with: Data(prefix.stdout.utf8)) as? [String: Any]

@@ -7,21 +7,34 @@
 /// │  └─ Output: ["chowder","grog"]
 /// └─ Output: {"item":"Chowder"}
 /// ```
+///
+/// Log records of a span (`logs`) come after its children, oldest first:
+/// `├─ Log: +2.5 ms INFO chose 2 dishes  {"theme":"pirate"}`.
 public struct TraceTreeFormatter: Sendable {
   /// Longest rendered value line; 0 means no limit.
   public var valueWidth: Int
   /// Show inputs and outputs under each span.
   public var showValues: Bool
+  /// Log records (Genkit `LogRecordData`) to show under their spans.
+  public var logs: [JSONObject]
 
-  public init(valueWidth: Int = 160, showValues: Bool = true) {
+  public init(valueWidth: Int = 160, showValues: Bool = true, logs: [JSONObject] = []) {
     self.valueWidth = valueWidth
     self.showValues = showValues
+    self.logs = logs
   }
 
   public func format(_ trace: TraceData) -> String {
     let tree = TraceTree(trace)
+    var logsBySpan: [String: [JSONObject]] = [:]
+    for record in LogRecordFormatting.chronological(logs) {
+      guard let spanId = record["spanId"]?.stringValue else { continue }
+      logsBySpan[spanId, default: []].append(record)
+    }
     var lines: [String] = []
-    for root in tree.roots { render(root, prefix: "", connector: "", childPrefix: "", into: &lines) }
+    for root in tree.roots {
+      render(root, logs: logsBySpan, prefix: "", connector: "", childPrefix: "", into: &lines)
+    }
     return lines.joined(separator: "\n")
   }
 
@@ -39,8 +52,10 @@ public struct TraceTreeFormatter: Sendable {
     return text
   }
 
-  func render(_ node: TraceTreeNode, prefix: String, connector: String, childPrefix: String, into lines: inout [String])
-  {
+  func render(
+    _ node: TraceTreeNode, logs: [String: [JSONObject]], prefix: String, connector: String, childPrefix: String,
+    into lines: inout [String]
+  ) {
     lines.append(prefix + connector + Self.header(node.span, usage: node.usage))
     var items: [(label: String, lines: [String])] = []
     if showValues {
@@ -49,6 +64,10 @@ public struct TraceTreeFormatter: Sendable {
     let inner = prefix + childPrefix
     var entries: [Either] = items.map { .value($0.label, $0.lines) }
     entries += node.children.map { .child($0) }
+    for record in logs[node.span.spanId] ?? [] {
+      let line = LogRecordFormatting.line(record, spanStart: node.span.startTime)
+      entries.append(.value("Log", [valueWidth > 0 ? ValueFormatting.truncate(line, to: valueWidth) : line]))
+    }
     if showValues, let output = node.span.output { entries.append(.value("Output", valueLines(output))) }
     if let error = node.span.errorMessage {
       let status = node.span.attributes["flowscope:status"]?.stringValue.map { $0 + ": " } ?? ""
@@ -64,7 +83,7 @@ public struct TraceTreeFormatter: Sendable {
           lines.append(inner + (n == 0 ? branch + label + ": " : continuation + "  ") + line)
         }
       case .child(let child):
-        render(child, prefix: inner, connector: branch, childPrefix: continuation, into: &lines)
+        render(child, logs: logs, prefix: inner, connector: branch, childPrefix: continuation, into: &lines)
       }
     }
   }

@@ -71,7 +71,8 @@ struct TracesCommand: AsyncParsableCommand {
         Console.out(trace.json.serialized(.prettyPrinted))
       case .tree:
         Console.out("Trace \(trace.traceId)")
-        Console.out(TraceTreeFormatter(valueWidth: width).format(trace))
+        let logs = try store.logs(traceId: trace.traceId, limit: 10_000).logs
+        Console.out(TraceTreeFormatter(valueWidth: width, logs: logs).format(trace))
       }
       if chunks {
         let recorded = try store.chunks(traceId: trace.traceId)
