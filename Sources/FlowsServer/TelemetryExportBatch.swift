@@ -6,7 +6,16 @@ import Flows
 /// document holds the parentless span (the telemetry server keeps what it has otherwise).
 ///
 /// Only local spans are exported: spans received from elsewhere (`.spanReceived`) are not sent back.
+/// Log records written in local runs (`.logRecorded`) go out separately, as OTLP (`logs(_:)`).
 enum TelemetryExportBatch {
+  /// The log records written in local runs, in order (received ones are not sent back).
+  static func logs(_ events: [TraceEvent]) -> [JSONObject] {
+    events.compactMap { event in
+      if case .logRecorded(let record) = event { return record }
+      return nil
+    }
+  }
+
   static func documents(_ events: [TraceEvent], realtime: Bool) -> [TraceData] {
     var order: [TraceID] = []
     var chosen: [TraceID: [SpanID: (info: SpanInfo, outcome: SpanOutcome?)]] = [:]

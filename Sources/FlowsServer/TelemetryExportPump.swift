@@ -16,8 +16,10 @@ final class TelemetryExportShared: Sendable {
   struct Stats {
     var postedDocuments = 0
     var postedSpans = 0
+    var postedLogs = 0
     var failedPosts = 0
     var droppedSpans = 0
+    var droppedLogs = 0
     var lastError: String?
   }
 
@@ -80,6 +82,37 @@ actor TelemetryExportPump {
       pausedUntil = nil
       if await !post(document, to: url) { pausedUntil = ContinuousClock.now + Self.pauseAfterFailure }
     }
+    let logs = TelemetryExportBatch.logs(events)
+    guard !logs.isEmpty else { return }
+    if let pausedUntil, ContinuousClock.now < pausedUntil {
+      shared.stats.withLock { $0.droppedLogs += logs.count }
+      return
+    }
+    pausedUntil = nil
+    if await !post(logs: logs, to: Self.otlpURL(base)) { pausedUntil = ContinuousClock.now + Self.pauseAfterFailure }
+  }
+
+  /// `<base>/api/otlp`, where Genkit's telemetry server takes OTLP logs.
+  static func otlpURL(_ base: String) -> String {
+    var base = base
+    while base.hasSuffix("/") { base.removeLast() }
+    return base + "/api/otlp"
+  }
+
+  /// Posts log records as OTLP/JSON; returns false when the server could not be reached.
+  private func post(logs: [JSONObject], to url: String) async -> Bool {
+    let body = OTLPJSONLogEncoder.request(logs).serializedBytes()
+    switch await post(body, to: url) {
+    case .sent:
+      shared.stats.withLock { $0.postedLogs += logs.count }
+      return true
+    case .refused(let status):
+      record(failure: "POST \(url) answered \(status) for \(logs.count) log records")
+      return true
+    case .unreachable(let error):
+      record(failure: "POST \(url) failed for \(logs.count) log records: \(error)")
+      return false
+    }
   }
 
   /// `<base>/api/traces`, without doubling a trailing slash.
@@ -92,26 +125,41 @@ actor TelemetryExportPump {
   /// Posts one document; returns false when the server could not be reached (an HTTP error
   /// status is logged and counted but does not pause the export).
   private func post(_ document: TraceData, to url: String) async -> Bool {
-    var request = HTTPClientRequest(url: url)
-    request.method = .POST
-    request.headers.add(name: "Content-Type", value: "application/json")
-    request.body = .bytes(ByteBuffer(bytes: document.json.serializedBytes()))
-    do {
-      let response = try await client.execute(request, timeout: TimeAmount(timeout))
-      // Read (and discard) the answer so the connection can be reused.
-      _ = try await response.body.collect(upTo: 1 << 20)
-      guard (200..<300).contains(Int(response.status.code)) else {
-        record(failure: "POST \(url) answered \(response.status.code) for trace \(document.traceId)")
-        return true
-      }
+    switch await post(document.json.serializedBytes(), to: url) {
+    case .sent:
       shared.stats.withLock { stats in
         stats.postedDocuments += 1
         stats.postedSpans += document.spans.count
       }
       return true
-    } catch {
+    case .refused(let status):
+      record(failure: "POST \(url) answered \(status) for trace \(document.traceId)")
+      return true
+    case .unreachable(let error):
       record(failure: "POST \(url) failed for trace \(document.traceId): \(error)")
       return false
+    }
+  }
+
+  enum PostOutcome {
+    case sent
+    case refused(status: UInt)
+    case unreachable(any Error)
+  }
+
+  /// POSTs a JSON body and reads (and discards) the answer, so the connection can be reused.
+  private func post(_ body: [UInt8], to url: String) async -> PostOutcome {
+    var request = HTTPClientRequest(url: url)
+    request.method = .POST
+    request.headers.add(name: "Content-Type", value: "application/json")
+    request.body = .bytes(ByteBuffer(bytes: body))
+    do {
+      let response = try await client.execute(request, timeout: TimeAmount(timeout))
+      _ = try await response.body.collect(upTo: 1 << 20)
+      guard (200..<300).contains(Int(response.status.code)) else { return .refused(status: response.status.code) }
+      return .sent
+    } catch {
+      return .unreachable(error)
     }
   }
 

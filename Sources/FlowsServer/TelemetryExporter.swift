@@ -119,10 +119,14 @@ public final class TelemetryExporter: Service, Sendable {
   public var postedDocumentCount: Int { shared.stats.withLock { $0.postedDocuments } }
   /// Span copies posted successfully (a span counts twice with realtime export).
   public var postedSpanCount: Int { shared.stats.withLock { $0.postedSpans } }
+  /// Log records posted (as OTLP to `<server>/api/otlp`).
+  public var postedLogCount: Int { shared.stats.withLock { $0.postedLogs } }
   /// POSTs that failed or were answered with a non-2xx status.
   public var failedPostCount: Int { shared.stats.withLock { $0.failedPosts } }
   /// Span copies dropped because the server was unreachable (export pauses briefly after that).
   public var droppedSpanCount: Int { shared.stats.withLock { $0.droppedSpans } }
+  /// Log records dropped because the server was unreachable.
+  public var droppedLogCount: Int { shared.stats.withLock { $0.droppedLogs } }
   /// The last failure, if any.
   public var lastError: String? { shared.stats.withLock { $0.lastError } }
 }

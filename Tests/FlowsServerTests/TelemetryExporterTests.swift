@@ -1,10 +1,11 @@
 import Flows
-import FlowsServer
 import FlowsTestSupport
 import Hummingbird
 import NIOCore
 import Testing
 import TraceStore
+
+@testable import FlowsServer
 
 @Suite struct TelemetryExporterTests {
   typealias Kit = ReflectionTestKit
@@ -149,6 +150,49 @@ import TraceStore
       #expect(trace.displayName == "steps")
       #expect(trace.spans.values.allSatisfy { $0.endTime > 0 })
     }
+  }
+
+  @Test func logRecordsOfLocalRunsGoToTheTelemetryServerAsOTLP() async throws {
+    let storage = try Kit.Store()
+    let router = Router()
+    router.addTelemetryAPI(store: storage.store)
+    try await Kit.withLive(router) { base in
+      let runtime = FlowRuntime()
+      runtime.defineFlow("logging") { (input: String) -> String in
+        SpanLogRecord.record(
+          .warn, ["detail": .string(input), "n": 2, "ok": true, "none": .null], attributes: ["k": 1.5])
+        return input
+      }
+      let exporter = TelemetryExporter(
+        bus: runtime.bus, configuration: TelemetryExporterConfiguration(serverURL: base), logger: Kit.logger)
+      let result = try await runtime.registry.requireFlow(named: "logging").run("abc")
+      // A record received from elsewhere is not sent back.
+      runtime.bus.publish(.logReceived(["logId": "x", "traceId": .string(result.traceId), "timestamp": 1]))
+      await exporter.shutdown()
+      #expect(exporter.postedLogCount == 1)
+      let page = try JSONValue(parsing: try await Kit.get(base + "/api/traces/\(result.traceId)/logs").body)
+      let logs = page["logs"]?.arrayValue ?? []
+      #expect(logs.count == 1)
+      let log = try #require(logs.first?.objectValue)
+      #expect(log["spanId"] == .string(result.spanId))
+      #expect(log["severityNumber"] == 13 && log["severityText"] == "WARN")
+      #expect(log["body"] == ["detail": "abc", "n": 2, "ok": true, "none": .null])
+      #expect(log["attributes"] == ["k": 1.5])
+      #expect((log["timestamp"]?.doubleValue ?? 0) > 1_700_000_000_000)
+    }
+  }
+
+  @Test func anEncodedRecordComesBackTheSameThroughTheConverter() throws {
+    let record: JSONObject = [
+      "logId": "ignored", "traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174",
+      "timestamp": 1_782_000_000_123.5, "severityNumber": 17, "severityText": "ERROR",
+      "body": ["list": [1, "two", 3.5], "nested": ["deep": false]], "attributes": ["a": "b"],
+      "instrumentationLibrary": ["name": "orders"],
+    ]
+    let back = try OTLPJSONLogConverter.logs(from: OTLPJSONLogEncoder.request([record]))
+    var expected = record
+    expected["logId"] = nil
+    #expect(back == [expected])
   }
 
   @Test func configurationFromTheEnvironment() {
