@@ -160,11 +160,9 @@ struct TelemetryRoutes: Sendable {
       }
     }
     if let span {
-      switch TelemetryTraceId.validate(span) {
+      switch TelemetryTraceId.validate(span, kind: "span") {
       case .success(let id): spanId = id
-      case .failure(let error):
-        return Self.failure(
-          .invalidArgument, error.description.replacingOccurrences(of: "trace", with: "span"), status: .badRequest)
+      case .failure(let error): return Self.failure(.invalidArgument, error.description, status: .badRequest)
       }
     }
     let query = request.uri.queryParameters
@@ -221,13 +219,14 @@ enum TelemetryTraceId {
     var description: String
   }
 
-  static func validate(_ raw: String?) -> Result<String, Invalid> {
-    guard let raw else { return .failure(Invalid(description: "trace id is missing")) }
+  /// The id, or why it is refused; `kind` names it in the message (`trace`, `span`).
+  static func validate(_ raw: String?, kind: String = "trace") -> Result<String, Invalid> {
+    guard let raw else { return .failure(Invalid(description: "\(kind) id is missing")) }
     let id = raw.removingPercentEncoding ?? raw
     if id.isEmpty || id == "." || id == ".." || id.contains("/") || id.contains("\\") || id.contains("\0")
       || id.utf8.count > 256
     {
-      return .failure(Invalid(description: "invalid trace id \(JSONValue.string(id).serialized())"))
+      return .failure(Invalid(description: "invalid \(kind) id \(JSONValue.string(id).serialized())"))
     }
     return .success(id)
   }

@@ -176,12 +176,18 @@ import TraceStore
   @Test func badListQueriesAre400() async throws {
     let storage = try Kit.Store()
     try await withAPI(storage) { client in
-      for uri in [
-        "/api/logs?limit=ten", "/api/logs?limit=-1", "/api/logs?continuationToken=abc", "/api/traces/../logs",
-      ] {
+      let cases = [
+        ("/api/logs?limit=ten", "invalid limit 'ten'"), ("/api/logs?limit=-1", "invalid limit '-1'"),
+        ("/api/logs?continuationToken=abc", "invalid continuationToken 'abc'"),
+        ("/api/traces/%2E%2E/logs", #"invalid trace id "..""#),
+        ("/api/traces/abc/spans/%2E%2E/logs", #"invalid span id "..""#),
+      ]
+      for (uri, message) in cases {
         let response = try await client.execute(uri: uri, method: .get)
         #expect(response.status == .badRequest, "\(uri)")
-        #expect(try Kit.json(response.body)["code"] == 3, "\(uri)")
+        let body = try Kit.json(response.body)
+        #expect(body["code"] == 3, "\(uri)")
+        #expect(body["message"]?.stringValue == message, "\(uri)")
       }
     }
   }
