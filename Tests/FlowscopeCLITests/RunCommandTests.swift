@@ -38,6 +38,18 @@ import Testing
     #expect((json?["spans"] as? [String: Any])?.count == 11)
   }
 
+  @Test func demoRunsTheSamplesAndPrintsTheirTreesWithTheirLogs() throws {
+    let cli = try CLIHarness()
+    defer { cli.cleanUp() }
+    let demo = try cli.run(["demo"])
+    #expect(demo.status == 0, "\(demo.stderr)")
+    #expect(demo.stdout.contains("▶ flowscope run jokeFlow"))
+    #expect(
+      demo.stdout.contains(#"Log: +"#) && demo.stdout.contains(#"INFO chose 2 of 3 specials  {"theme":"pirate"}"#))
+    #expect(demo.stdout.contains(#"WARN payment gateway did not answer  {"attempt":"1","gateway":"127.0.0.1:4242"}"#))
+    #expect(demo.stdout.contains("Error: UNAVAILABLE: payment gateway unreachable"))
+  }
+
   @Test func recordedStreamIsShownAgain() throws {
     let cli = try CLIHarness()
     defer { cli.cleanUp() }

@@ -36,12 +36,18 @@ struct DemoCommand: AsyncParsableCommand {
         traceId = error.traceId
       }
       if let traceId {
-        let spans = events.drain().compactMap { event -> SpanData? in
-          guard case .spanEnded(let span, let outcome) = event, span.traceId.hex == traceId else { return nil }
-          return SpanData(span, outcome: outcome)
+        var spans: [SpanData] = []
+        var logs: [JSONObject] = []
+        for event in events.drain() where event.traceId == traceId {
+          switch event {
+          case .spanEnded(let span, let outcome): spans.append(SpanData(span, outcome: outcome))
+          case .logRecorded(let record): logs.append(record)
+          default: continue
+          }
         }
         Console.out("Trace ID: \(traceId)")
-        Console.out(TraceTreeFormatter(valueWidth: 100).format(TraceData(traceId: traceId, spans: spans)))
+        Console.out(
+          TraceTreeFormatter(valueWidth: 100, logs: logs).format(TraceData(traceId: traceId, spans: spans)))
       }
       Console.out("")
     }
