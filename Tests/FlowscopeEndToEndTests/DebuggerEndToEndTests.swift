@@ -78,7 +78,8 @@ struct DebuggerEndToEndTests {
     #expect(chat.contains { $0.contains(#"Tool call: getWeather({"city":"Paris"})"#) }, "\(model)")
   }
 
-  @Test("failingFlow fails; f in Trace opens the failing step with its error", .timeLimit(.minutes(1)))
+  @Test(
+    "failingFlow fails; f in Trace opens the failing step with its error and its log", .timeLimit(.minutes(1)))
   func failingFlow() async throws {
     let app = try await FlowscopeApp.launch()
     defer { app.close() }
@@ -102,6 +103,9 @@ struct DebuggerEndToEndTests {
     #expect(inspector[error...].contains { $0.contains("payment gateway unreachable: connection refused") })
     #expect(inspector.contains { $0.contains("this span is where the failure started") })
     #expect(inspector.contains { $0.contains("✖ error") })
+    // What the step logged before it failed.
+    let logs = try #require(inspector.firstIndex { $0.hasPrefix("▾ Logs (1)") }, "\(source)")
+    #expect(inspector[(logs + 1)...].first?.contains("WARN payment gateway did not answer") == true, "\(source)")
   }
 
   @Test("c cancels the running slowFlow and the app stays usable", .timeLimit(.minutes(1)))
