@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Flows
-import FlowsClient
 import FlowsAI
+import FlowsClient
 import NIOCore
 import NIOHTTP1
 

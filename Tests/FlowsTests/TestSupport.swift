@@ -92,7 +92,6 @@ extension SpanData {
 
 // MARK: - Synchronization helpers
 
-
 // MARK: - Shared model types
 
 struct JokeInput: Codable, Sendable, Equatable {
