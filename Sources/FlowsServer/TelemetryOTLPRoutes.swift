@@ -36,14 +36,23 @@ extension TelemetryRoutes {
     } catch {
       return Self.failure(.invalidArgument, error.description, status: ReflectionHTTP.status(for: error))
     }
-    let catchAll = endpoint == .any && body.objectValue != nil
-    let takesTraces = endpoint == .traces || (catchAll && OTLPJSONTraceConverter.containsTraces(body))
-    let takesLogs = endpoint == .logs || (catchAll && OTLPJSONLogConverter.containsLogs(body))
-    if endpoint == .any, !takesTraces, !takesLogs, body.objectValue != nil { return ReflectionHTTP.json([:]) }
-    var converted = OTLPJSONTraces(traces: [], rejectedSpans: 0, rejectionMessages: [])
+    let takesTraces: Bool
+    let takesLogs: Bool
+    switch endpoint {
+    case .traces: (takesTraces, takesLogs) = (true, false)
+    case .logs: (takesTraces, takesLogs) = (false, true)
+    case .any where body.objectValue == nil:
+      // Refused below, as on `/api/otlp/v1/traces`.
+      (takesTraces, takesLogs) = (true, false)
+    case .any:
+      (takesTraces, takesLogs) = (OTLPJSONTraceConverter.containsTraces(body), OTLPJSONLogConverter.containsLogs(body))
+      // Metrics, or anything else: acknowledged and ignored, as Genkit's server does.
+      if !takesTraces, !takesLogs { return ReflectionHTTP.json([:]) }
+    }
+    var converted = OTLPJSONTraces()
     var logs: [JSONObject] = []
     do {
-      if takesTraces || !takesLogs { converted = try OTLPJSONTraceConverter.traces(from: body) }
+      if takesTraces { converted = try OTLPJSONTraceConverter.traces(from: body) }
       if takesLogs { logs = try OTLPJSONLogConverter.logs(from: body) }
     } catch {
       return Self.failure(.invalidArgument, error.description, status: .badRequest)
