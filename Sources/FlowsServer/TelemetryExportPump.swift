@@ -73,7 +73,7 @@ actor TelemetryExportPump {
     let events = subscription.drain()
     guard !events.isEmpty else { return }
     let documents = TelemetryExportBatch.documents(events, realtime: settings.realtime)
-    let url = Self.tracesURL(base)
+    let url = Self.url(base, "/api/traces")
     for document in documents {
       if let pausedUntil, ContinuousClock.now < pausedUntil {
         shared.stats.withLock { $0.droppedSpans += document.spans.count }
@@ -89,66 +89,35 @@ actor TelemetryExportPump {
       return
     }
     pausedUntil = nil
-    if await !post(logs: logs, to: Self.otlpURL(base)) { pausedUntil = ContinuousClock.now + Self.pauseAfterFailure }
-  }
-
-  /// `<base>/api/otlp`, where Genkit's telemetry server takes OTLP logs.
-  static func otlpURL(_ base: String) -> String {
-    var base = base
-    while base.hasSuffix("/") { base.removeLast() }
-    return base + "/api/otlp"
-  }
-
-  /// Posts log records as OTLP/JSON; returns false when the server could not be reached.
-  private func post(logs: [JSONObject], to url: String) async -> Bool {
+    // Where Genkit's telemetry server takes OTLP logs.
     let body = OTLPJSONLogEncoder.request(logs).serializedBytes()
-    switch await post(body, to: url) {
-    case .sent:
+    let reached = await post(body, to: Self.url(base, "/api/otlp"), what: "\(logs.count) log records") {
       shared.stats.withLock { $0.postedLogs += logs.count }
-      return true
-    case .refused(let status):
-      record(failure: "POST \(url) answered \(status) for \(logs.count) log records")
-      return true
-    case .unreachable(let error):
-      record(failure: "POST \(url) failed for \(logs.count) log records: \(error)")
-      return false
     }
+    if !reached { pausedUntil = ContinuousClock.now + Self.pauseAfterFailure }
   }
 
-  /// `<base>/api/traces`, without doubling a trailing slash.
-  static func tracesURL(_ base: String) -> String {
+  /// `<base><path>`, without doubling a trailing slash.
+  static func url(_ base: String, _ path: String) -> String {
     var base = base
     while base.hasSuffix("/") { base.removeLast() }
-    return base + "/api/traces"
+    return base + path
   }
 
-  /// Posts one document; returns false when the server could not be reached (an HTTP error
-  /// status is logged and counted but does not pause the export).
+  /// Posts one document; returns false when the server could not be reached.
   private func post(_ document: TraceData, to url: String) async -> Bool {
-    switch await post(document.json.serializedBytes(), to: url) {
-    case .sent:
+    await post(document.json.serializedBytes(), to: url, what: "trace \(document.traceId)") {
       shared.stats.withLock { stats in
         stats.postedDocuments += 1
         stats.postedSpans += document.spans.count
       }
-      return true
-    case .refused(let status):
-      record(failure: "POST \(url) answered \(status) for trace \(document.traceId)")
-      return true
-    case .unreachable(let error):
-      record(failure: "POST \(url) failed for trace \(document.traceId): \(error)")
-      return false
     }
   }
 
-  enum PostOutcome {
-    case sent
-    case refused(status: UInt)
-    case unreachable(any Error)
-  }
-
-  /// POSTs a JSON body and reads (and discards) the answer, so the connection can be reused.
-  private func post(_ body: [UInt8], to url: String) async -> PostOutcome {
+  /// POSTs a JSON body (`what` names it in failure messages) and reads (and discards) the answer, so
+  /// the connection can be reused; `sent` runs on a 2xx answer. Returns false when the server could
+  /// not be reached (an HTTP error status is logged and counted but does not pause the export).
+  private func post(_ body: [UInt8], to url: String, what: String, sent: () -> Void) async -> Bool {
     var request = HTTPClientRequest(url: url)
     request.method = .POST
     request.headers.add(name: "Content-Type", value: "application/json")
@@ -156,10 +125,15 @@ actor TelemetryExportPump {
     do {
       let response = try await client.execute(request, timeout: TimeAmount(timeout))
       _ = try await response.body.collect(upTo: 1 << 20)
-      guard (200..<300).contains(Int(response.status.code)) else { return .refused(status: response.status.code) }
-      return .sent
+      guard (200..<300).contains(Int(response.status.code)) else {
+        record(failure: "POST \(url) answered \(response.status.code) for \(what)")
+        return true
+      }
+      sent()
+      return true
     } catch {
-      return .unreachable(error)
+      record(failure: "POST \(url) failed for \(what): \(error)")
+      return false
     }
   }
 
