@@ -19,9 +19,8 @@ final class DurableStream: Sendable {
 
   private struct State {
     var frames: [UInt8] = []
-    var finished = false
     var truncated = false
-    /// When the stream finished (finished streams expire after the store's time to live).
+    /// When the stream finished, once it has (finished streams expire after the store's time to live).
     var finishedAt: ContinuousClock.Instant?
     var subscribers: [Int: StreamEventQueue<ByteBuffer>] = [:]
     var nextSubscriber = 0
@@ -47,7 +46,7 @@ final class DurableStream: Sendable {
     for event in events { SSEFrame.append(event, to: &bytes) }
     let buffer = ByteBuffer(bytes: bytes)
     let subscribers = state.withLock { state -> [StreamEventQueue<ByteBuffer>] in
-      guard !state.finished else { return [] }
+      guard state.finishedAt == nil else { return [] }
       if !state.truncated {
         if state.frames.count + bytes.count > byteLimit {
           state.truncated = true
@@ -64,8 +63,7 @@ final class DurableStream: Sendable {
   /// Ends the stream (after its last frame): subscribers drain and end.
   func finish() {
     let subscribers = state.withLock { state -> [StreamEventQueue<ByteBuffer>] in
-      guard !state.finished else { return [] }
-      state.finished = true
+      guard state.finishedAt == nil else { return [] }
       state.finishedAt = .now
       defer { state.subscribers = [:] }
       return Array(state.subscribers.values)
@@ -76,14 +74,13 @@ final class DurableStream: Sendable {
   /// A new subscriber: the replay, and the live queue while the stream runs.
   func subscribe() -> Subscription {
     state.withLock { state in
-      let replay: ByteBuffer
       if state.truncated {
         var bytes: [UInt8] = []
         SSEFrame.append(.failure(Self.tooLargeError(id: id, limit: byteLimit)), to: &bytes)
         return Subscription(replay: ByteBuffer(bytes: bytes), live: nil, token: -1)
       }
-      replay = ByteBuffer(bytes: state.frames)
-      guard !state.finished else { return Subscription(replay: replay, live: nil, token: -1) }
+      let replay = ByteBuffer(bytes: state.frames)
+      guard state.finishedAt == nil else { return Subscription(replay: replay, live: nil, token: -1) }
       let queue = StreamEventQueue<ByteBuffer>()
       let token = state.nextSubscriber
       state.nextSubscriber += 1
@@ -104,10 +101,10 @@ final class DurableStream: Sendable {
   }
 
   /// Bytes of frames kept for replay.
-  var keptBytes: Int { state.withLock { $0.frames.count } }
+  var keptBytes: Int { retention.bytes }
 
   /// When the stream finished, if it has.
-  var finishedAt: ContinuousClock.Instant? { state.withLock { $0.finishedAt } }
+  var finishedAt: ContinuousClock.Instant? { retention.finishedAt }
 
   static func tooLargeError(id: String, limit: Int) -> FlowError {
     FlowError(

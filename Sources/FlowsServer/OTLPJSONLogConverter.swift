@@ -83,13 +83,11 @@ public enum OTLPJSONLogConverter {
     return severityNames[name].map { .integer($0) } ?? .string(name)
   }
 
+  /// The enum names of OTLP's severity numbers (`SEVERITY_NUMBER_WARN3` is 15).
   static let severityNames: [String: Int64] = {
     var names: [String: Int64] = ["SEVERITY_NUMBER_UNSPECIFIED": 0]
-    let levels = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]
-    for (l, level) in levels.enumerated() {
-      for step in 1...4 {
-        names["SEVERITY_NUMBER_\(level)\(step == 1 ? "" : String(step))"] = Int64(l * 4 + step)
-      }
+    for number in Int64(1)...24 {
+      if let name = SpanLogRecord.severityName(number) { names["SEVERITY_NUMBER_" + name] = number }
     }
     return names
   }()

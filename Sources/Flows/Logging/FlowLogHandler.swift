@@ -54,10 +54,7 @@ public struct FlowLogHandler: LogHandler {
       var merged = self.metadata
       if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
       if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
-      var attributes = JSONObject(minimumCapacity: merged.count + 1)
-      for key in merged.keys.sorted() {
-        if let value = merged[key] { attributes[key] = Self.json(value) }
-      }
+      var attributes = Self.object(merged)
       if let error = event.error { attributes["exception.message"] = .string(String(describing: error)) }
       SpanLogRecord.record(
         Self.severity(event.level), .string(event.message.description), attributes: attributes, logger: label)
@@ -77,17 +74,19 @@ public struct FlowLogHandler: LogHandler {
     }
   }
 
+  /// Metadata as a JSON object, keys sorted.
+  static func object(_ metadata: Logger.Metadata) -> JSONObject {
+    var object = JSONObject(minimumCapacity: metadata.count + 1)
+    for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { object[key] = json(value) }
+    return object
+  }
+
   static func json(_ value: Logger.Metadata.Value) -> JSONValue {
     switch value {
     case .string(let text): return .string(text)
     case .stringConvertible(let convertible): return .string(convertible.description)
     case .array(let items): return .array(items.map(json))
-    case .dictionary(let entries):
-      var object = JSONObject(minimumCapacity: entries.count)
-      for key in entries.keys.sorted() {
-        if let entry = entries[key] { object[key] = json(entry) }
-      }
-      return .object(object)
+    case .dictionary(let entries): return .object(object(entries))
     }
   }
 }

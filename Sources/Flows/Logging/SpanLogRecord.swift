@@ -16,17 +16,24 @@ public enum SpanLogRecord {
     case fatal = 21
 
     /// OpenTelemetry's short name (`INFO`, `WARN`, …; `notice` is `INFO2`).
-    public var text: String {
-      switch self {
-      case .trace: return "TRACE"
-      case .debug: return "DEBUG"
-      case .info: return "INFO"
-      case .notice: return "INFO2"
-      case .warn: return "WARN"
-      case .error: return "ERROR"
-      case .fatal: return "FATAL"
-      }
-    }
+    public var text: String { SpanLogRecord.severityName(rawValue) ?? "" }
+  }
+
+  /// OpenTelemetry's levels, each covering four severity numbers (1–4 `TRACE`, …, 21–24 `FATAL`).
+  public static let levels = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]
+
+  /// The level of a severity number (`WARN` for 13–16); nil outside 1–24.
+  public static func level(of number: Int64) -> String? {
+    guard (1...24).contains(number) else { return nil }
+    return levels[Int((number - 1) / 4)]
+  }
+
+  /// OpenTelemetry's short name of a severity number: its level, with the step within the level
+  /// after the first (`INFO` for 9, `INFO2` for 10, `WARN4` for 16); nil outside 1–24.
+  public static func severityName(_ number: Int64) -> String? {
+    guard let level = level(of: number) else { return nil }
+    let step = (number - 1) % 4 + 1
+    return step == 1 ? level : level + String(step)
   }
 
   /// Records a log record in the span the calling task runs in (it goes on the runtime's event

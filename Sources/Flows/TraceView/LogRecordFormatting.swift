@@ -25,9 +25,7 @@ public enum LogRecordFormatting {
   /// The OpenTelemetry level of the severity number: `TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR` or
   /// `FATAL`; nil without one.
   public static func level(_ record: JSONObject) -> String? {
-    let number = record["severityNumber"]?.int64Value ?? 0
-    guard (1...24).contains(number) else { return nil }
-    return ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"][Int((number - 1) / 4)]
+    SpanLogRecord.level(of: record["severityNumber"]?.int64Value ?? 0)
   }
 
   /// The body as one line of text (a string as is, anything else as compact JSON), sanitized.
